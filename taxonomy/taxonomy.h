@@ -1,0 +1,72 @@
+// The skill and occupation taxonomy the rest of carvematch asks: which ESCO concepts
+// exist, their labels, a dense index per skill, and how much one skill credits another.
+//
+// Partial credit ("related skills count"): a participant's skill h credits a required
+// skill r by Credit(h, r) in [0, 1]: 1 for the same skill, and less for a skill that ESCO
+// relates to r (skill-skill relations, a shared broader concept in the hierarchy), or
+// that co-occurs with r in ESCO occupation profiles (cosine similarity of the
+// occupation-incidence columns, computed with Eigen). The weights are documented in
+// docs/matching.md.
+//
+// Example usage:
+//   Taxonomy taxonomy(std::move(release));
+//   int have = taxonomy.SkillIndex(participant_skill_uri);   // -1 if unknown
+//   for (const RelatedSkill& r : taxonomy.Related(have)) ...
+#ifndef CARVEMATCH_TAXONOMY_TAXONOMY_H_
+#define CARVEMATCH_TAXONOMY_TAXONOMY_H_
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "Eigen/SparseCore"
+#include "model/validation.h"
+#include "taxonomy/esco.h"
+
+namespace carvematch {
+
+// Why one skill credits another; the explanation names it.
+enum class RelationKind : int { kSame = 0, kEssentialRelation, kOptionalRelation, kSibling,
+                                kCoOccurrence };
+
+struct RelatedSkill {
+  int skill = -1;      // dense skill index
+  float credit = 0;    // in (0, 1)
+  RelationKind kind = RelationKind::kSame;
+};
+
+class Taxonomy : public ConceptCatalog {
+ public:
+  // Indexes the release and computes the related-skill credits (deterministic).
+  explicit Taxonomy(EscoRelease release);
+
+  bool HasSkill(std::string_view uri) const override;
+  bool HasOccupation(std::string_view uri) const override;
+
+  int skill_count() const;
+  // Dense index of a skill URI in 0..skill_count()-1, or -1 when unknown.
+  int SkillIndex(std::string_view uri) const;
+  const EscoSkill& skill(int index) const;
+  const EscoOccupation* FindOccupation(std::string_view uri) const;
+  // Label of a skill or occupation URI; the URI itself when unknown.
+  std::string Label(std::string_view uri) const;
+
+  // Skills that `skill` gives partial credit towards, best credit first (ties by
+  // index), excluding `skill` itself, at most a fixed number per skill.
+  const std::vector<RelatedSkill>& Related(int skill) const;
+  // Credit of having skill `have` for a requirement of skill `need`: 1 when equal.
+  float Credit(int have, int need) const;
+  // The same credits as a sparse matrix C (skill_count x skill_count, row-major):
+  // C(have, need) = Credit(have, need), with ones on the diagonal.
+  const Eigen::SparseMatrix<float, Eigen::RowMajor>& CreditMatrix() const;
+
+  const EscoRelease& release() const;
+
+ private:
+  // (defined by taxonomy.cc)
+};
+
+}  // namespace carvematch
+
+#endif  // CARVEMATCH_TAXONOMY_TAXONOMY_H_
