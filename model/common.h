@@ -18,40 +18,89 @@ namespace carvematch {
 // Enumerations mirror the API's enums value for value (UNSPECIFIED = 0), so the
 // service layer converts with a checked cast.
 
-enum class Weekday : int { kUnspecified = 0, kMonday, kTuesday, kWednesday, kThursday, kFriday,
-                           kSaturday, kSunday };
+enum class Weekday : int {
+  kUnspecified = 0,
+  kMonday,
+  kTuesday,
+  kWednesday,
+  kThursday,
+  kFriday,
+  kSaturday,
+  kSunday
+};
 inline constexpr int kDaysPerWeek = 7;
 // 0 for Monday .. 6 for Sunday; the weekday must not be kUnspecified.
 inline int DayIndex(Weekday d) { return static_cast<int>(d) - 1; }
 std::string_view WeekdayName(Weekday d);
 
-enum class TransportMode : int { kUnspecified = 0, kWalk, kBike, kEBike, kMoped, kCar,
-                                 kPublicTransport };
+enum class TransportMode : int {
+  kUnspecified = 0,
+  kWalk,
+  kBike,
+  kEBike,
+  kMoped,
+  kCar,
+  kPublicTransport
+};
 inline constexpr int kTransportModeCount = 6;
 std::string_view TransportModeName(TransportMode m);
 
-enum class EvidenceSource : int { kUnspecified = 0, kDiploma, kWork, kVolunteering, kCare,
-                                  kYouthWork, kHobby, kWorkshopObservation, kTraining,
-                                  kPartialCertificate, kForeignDiploma };
+enum class EvidenceSource : int {
+  kUnspecified = 0,
+  kDiploma,
+  kWork,
+  kVolunteering,
+  kCare,
+  kYouthWork,
+  kHobby,
+  kWorkshopObservation,
+  kTraining,
+  kPartialCertificate,
+  kForeignDiploma
+};
 std::string_view EvidenceSourceName(EvidenceSource s);
 
-enum class TargetOutcome : int { kUnspecified = 0, kPaidJob, kTempWork, kIbo, kInternship,
-                                 kVolunteering, kWijkwerken, kArticle60, kSocialEconomy };
+enum class TargetOutcome : int {
+  kUnspecified = 0,
+  kPaidJob,
+  kTempWork,
+  kIbo,
+  kInternship,
+  kVolunteering,
+  kWijkwerken,
+  kArticle60,
+  kSocialEconomy
+};
 std::string_view TargetOutcomeName(TargetOutcome t);
 
 enum class ContractType : int { kUnspecified = 0, kDay, kTemp, kFixedTerm, kOpenEnded };
 std::string_view ContractTypeName(ContractType c);
 
-enum class Accommodation : int { kUnspecified = 0, kLanguageCoaching, kMentor, kFlexibleStart,
-                                 kCompanyTransport, kCarpool, kBikeLease, kChildcareSupport,
-                                 kWorkplaceLearning };
+enum class Accommodation : int {
+  kUnspecified = 0,
+  kLanguageCoaching,
+  kMentor,
+  kFlexibleStart,
+  kCompanyTransport,
+  kCarpool,
+  kBikeLease,
+  kChildcareSupport,
+  kWorkplaceLearning
+};
 std::string_view AccommodationName(Accommodation a);
 
 enum class TimeOfDay : int { kUnspecified = 0, kDay, kEarly, kLate, kNight };
 std::string_view TimeOfDayName(TimeOfDay t);
 
-enum class DiplomaLevel : int { kUnspecified = 0, kNone, kPrimary, kLowerSecondary,
-                                kSecondary, kBachelor, kMaster };
+enum class DiplomaLevel : int {
+  kUnspecified = 0,
+  kNone,
+  kPrimary,
+  kLowerSecondary,
+  kSecondary,
+  kBachelor,
+  kMaster
+};
 std::string_view DiplomaLevelName(DiplomaLevel d);
 
 // The four language skills; the index into LanguageLevels::levels.

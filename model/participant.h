@@ -20,7 +20,7 @@ struct SkillClaim {
   std::string skill_uri;  // ESCO skill URI
   int level = 1;          // 0..4
   EvidenceSource source = EvidenceSource::kUnspecified;
-  std::string note;       // free text about the evidence ("cooked for a youth camp")
+  std::string note;  // free text about the evidence ("cooked for a youth camp")
 };
 
 struct OtherLanguage {
@@ -68,8 +68,8 @@ struct Participant {
   LanguageLevels dutch;
   std::vector<OtherLanguage> other_languages;
   FunctionalCapacities capacities;
-  std::vector<std::string> exclusions;         // work settings to avoid: "private_homes"
-  std::vector<std::string> wanted_sectors;     // sector codes, see Employer::sector
+  std::vector<std::string> exclusions;      // work settings to avoid: "private_homes"
+  std::vector<std::string> wanted_sectors;  // sector codes, see Employer::sector
   std::vector<std::string> avoided_sectors;
   std::vector<std::string> wanted_occupations;   // ESCO occupation URIs
   std::vector<std::string> avoided_occupations;  // ESCO occupation URIs

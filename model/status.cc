@@ -33,8 +33,8 @@ absl::Status ViolationCollector::Finish(const std::string& summary) const {
   if (violations_.size() == 1) {
     message = absl::StrCat(violations_[0].field, ": ", violations_[0].description);
   } else {
-    absl::StrAppend(&message, " (", violations_.size(), " fields: ", violations_[0].field,
-                    ": ", violations_[0].description, "; ...)");
+    absl::StrAppend(&message, " (", violations_.size(), " fields: ", violations_[0].field, ": ",
+                    violations_[0].description, "; ...)");
   }
   return InvalidArgumentWithViolations(message, violations_);
 }

@@ -21,10 +21,10 @@
 #define CM_STATUS_CONCAT_INNER_(a, b) a##b
 #define CM_STATUS_CONCAT_(a, b) CM_STATUS_CONCAT_INNER_(a, b)
 
-#define RETURN_IF_ERROR(expr)                                         \
-  do {                                                                \
-    ::absl::Status cm_status_ = (expr);                               \
-    if (!cm_status_.ok()) return cm_status_;                          \
+#define RETURN_IF_ERROR(expr)                \
+  do {                                       \
+    ::absl::Status cm_status_ = (expr);      \
+    if (!cm_status_.ok()) return cm_status_; \
   } while (false)
 
 #define ASSIGN_OR_RETURN(lhs, expr) \

@@ -26,7 +26,7 @@ struct Task {
   LanguageLevels dutch;  // what this task needs per language skill
   int lift_kg = 0;       // heaviest regular lift
   bool prolonged_standing = false;
-  std::string licence;                   // a driving licence category the task needs, or ""
+  std::string licence;                    // a driving licence category the task needs, or ""
   std::string reserved_to_qualification;  // legally reserved ("registered nurse"), or ""
   TimeOfDay time_of_day = TimeOfDay::kDay;
   bool alongside_colleagues = true;
@@ -55,7 +55,7 @@ struct Vacancy {
   double hours_per_week = 0;
   ContractType contract_type = ContractType::kUnspecified;
   TargetOutcome outcome = TargetOutcome::kPaidJob;  // a paid job, an internship spot, ...
-  bool predictable_schedule = true;  // false: rotating or on-call rosters
+  bool predictable_schedule = true;                 // false: rotating or on-call rosters
   StatedRequirements stated;
   std::vector<Task> tasks;
   std::vector<Accommodation> accommodations;

@@ -38,9 +38,9 @@ void CheckSpan(ViolationCollector& c, const WeeklySpan& s) {
     c.Add("start_minute", absl::StrCat("start ", s.start_minute, " is outside 0..1439"));
   }
   if (s.end_minute <= s.start_minute) {
-    c.Add("end_minute", absl::StrCat("ends at ", FormatMinutes(s.end_minute),
-                                     " before it starts at ", FormatMinutes(s.start_minute),
-                                     " (a span past midnight ends after 1440)"));
+    c.Add("end_minute",
+          absl::StrCat("ends at ", FormatMinutes(s.end_minute), " before it starts at ",
+                       FormatMinutes(s.start_minute), " (a span past midnight ends after 1440)"));
   } else if (s.end_minute - s.start_minute > 1440) {
     c.Add("end_minute", "a span lasts at most 24 hours");
   }
@@ -123,8 +123,7 @@ absl::Status ValidateParticipant(const Participant& p, const ConceptCatalog& cat
     }
   }
   if (p.max_commute_minutes < 0 || p.max_commute_minutes > 240) {
-    c.Add("max_commute_minutes",
-          absl::StrCat(p.max_commute_minutes, " minutes is outside 0..240"));
+    c.Add("max_commute_minutes", absl::StrCat(p.max_commute_minutes, " minutes is outside 0..240"));
   }
   CheckSpans(c, p.availability, "availability");
   for (size_t i = 0; i < p.childcare.size(); ++i) {
@@ -158,8 +157,8 @@ absl::Status ValidateParticipant(const Participant& p, const ConceptCatalog& cat
       c.Add("other_languages" + Index(i) + ".code", "ISO 639-1 code (two letters) expected");
     }
   }
-  if (p.capacities.max_lift_kg && (*p.capacities.max_lift_kg < 0 ||
-                                   *p.capacities.max_lift_kg > 100)) {
+  if (p.capacities.max_lift_kg &&
+      (*p.capacities.max_lift_kg < 0 || *p.capacities.max_lift_kg > 100)) {
     c.Add("capacities.max_lift_kg", "outside 0..100 kg");
   }
   if (p.capacities.digital_tools < 0 || p.capacities.digital_tools > 4) {
@@ -205,8 +204,8 @@ absl::Status ValidateVacancy(const Vacancy& v, const Employer& employer,
   CheckId(c, v.id, "id");
   if (v.employer_id != employer.id) c.Add("employer_id", "does not name the employer");
   if (employer.FindSite(v.site_id) == nullptr) {
-    c.Add("site_id", absl::StrCat("employer \"", employer.id, "\" has no site \"", v.site_id,
-                                  "\""));
+    c.Add("site_id",
+          absl::StrCat("employer \"", employer.id, "\" has no site \"", v.site_id, "\""));
   }
   if (v.title.empty()) c.Add("title", "title is required");
   if (!v.occupation_uri.empty() && !catalog.HasOccupation(v.occupation_uri)) {
