@@ -21,10 +21,11 @@
 namespace carvematch {
 
 struct EscoSkill {
-  std::string uri;    // "http://data.europa.eu/esco/skill/..."
-  std::string label;  // preferred English label
-  std::string skill_type;   // "skill/competence" or "knowledge"
-  std::string reuse_level;  // "transversal", "cross-sector", "sector-specific", "occupation-specific"
+  std::string uri;         // "http://data.europa.eu/esco/skill/..."
+  std::string label;       // preferred English label
+  std::string skill_type;  // "skill/competence" or "knowledge" ("" for a few)
+  // "transversal", "cross-sector", "sector-specific" or "occupation-specific" ("" for a few)
+  std::string reuse_level;
 };
 
 struct EscoOccupation {
@@ -53,6 +54,11 @@ struct EscoSkillRelation {
 struct EscoBroader {
   std::string narrower_uri;
   std::string broader_uri;
+  // Depth of the broader concept in the skills-pillar hierarchy, from all edges of the
+  // file (group-to-group ones included): 0 for a root ("skills", "knowledge",
+  // "transversal skills and competences", "language skills and knowledge"), 1 for their
+  // children ("communication, collaboration and creativity", ...), and so on.
+  int broader_level = 0;
 };
 
 struct EscoRelease {

@@ -5,41 +5,60 @@
 // skill r by Credit(h, r) in [0, 1]: 1 for the same skill, and less for a skill that ESCO
 // relates to r (skill-skill relations, a shared broader concept in the hierarchy), or
 // that co-occurs with r in ESCO occupation profiles (cosine similarity of the
-// occupation-incidence columns, computed with Eigen). The weights are documented in
-// docs/matching.md.
+// occupation-incidence columns, computed with Eigen). The weights are documented at the
+// top of taxonomy/taxonomy.cc and in docs/taxonomy.md.
 //
 // Example usage:
-//   Taxonomy taxonomy(std::move(release));
+//   ASSIGN_OR_RETURN(std::unique_ptr<Taxonomy> taxonomy, LoadTaxonomy(DefaultEscoPath()));
+//   // or: Taxonomy taxonomy(std::move(release));
 //   int have = taxonomy.SkillIndex(participant_skill_uri);   // -1 if unknown
 //   for (const RelatedSkill& r : taxonomy.Related(have)) ...
 #ifndef CARVEMATCH_TAXONOMY_TAXONOMY_H_
 #define CARVEMATCH_TAXONOMY_TAXONOMY_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "Eigen/SparseCore"
+#include "absl/status/statusor.h"
 #include "model/validation.h"
 #include "taxonomy/esco.h"
 
 namespace carvematch {
 
 // Why one skill credits another; the explanation names it.
-enum class RelationKind : int { kSame = 0, kEssentialRelation, kOptionalRelation, kSibling,
-                                kCoOccurrence };
+enum class RelationKind : int {
+  kSame = 0,
+  kEssentialRelation,
+  kOptionalRelation,
+  kSibling,
+  kCoOccurrence
+};
 
 struct RelatedSkill {
-  int skill = -1;      // dense skill index
-  float credit = 0;    // in (0, 1)
+  int skill = -1;    // dense skill index
+  float credit = 0;  // in (0, 1)
   RelationKind kind = RelationKind::kSame;
 };
 
+// Immutable after construction; all const methods may be called from several threads.
 class Taxonomy : public ConceptCatalog {
  public:
-  // Indexes the release and computes the related-skill credits (deterministic).
+  // At most this many related skills are kept per skill.
+  static constexpr int kMaxRelated = 20;
+
+  // Indexes the release and computes the related-skill credits.
+  // - Skills get dense indices in URI order (so the index does not depend on the row
+  //   order of the files); release().skills is reordered to match: skill(i) ==
+  //   release().skills[i]. Occupations are sorted by URI too.
+  // - Relations naming unknown skills are ignored.
+  // - Deterministic: the same release always gives the same indices and credits.
   explicit Taxonomy(EscoRelease release);
+  Taxonomy(const Taxonomy&) = delete;
+  Taxonomy& operator=(const Taxonomy&) = delete;
 
   bool HasSkill(std::string_view uri) const override;
   bool HasOccupation(std::string_view uri) const override;
@@ -64,8 +83,26 @@ class Taxonomy : public ConceptCatalog {
   const EscoRelease& release() const;
 
  private:
-  // (defined by taxonomy.cc)
+  void ComputeCredits();
+
+  EscoRelease release_;
+  // Keys view the URIs in release_, which never changes after construction.
+  std::unordered_map<std::string_view, int> skill_index_;
+  std::unordered_map<std::string_view, int> occupation_index_;
+  std::vector<std::vector<RelatedSkill>> related_;  // per skill, best credit first
+  Eigen::SparseMatrix<float, Eigen::RowMajor> credit_matrix_;
 };
+
+// Loads the release at `path` (LoadEscoRelease) and builds its taxonomy.
+absl::StatusOr<std::unique_ptr<Taxonomy>> LoadTaxonomy(const std::string& path);
+
+// The ESCO data the project ships: $CARVEMATCH_DATA_DIR/esco when that environment
+// variable is set (it names the data/ folder), else data/esco in the source tree.
+std::string DefaultEscoPath();
+
+// Short name of a relation kind for explanations: "same skill", "essential related
+// skill", "optional related skill", "sibling skill", "co-occurring skill".
+const char* RelationKindName(RelationKind kind);
 
 }  // namespace carvematch
 
