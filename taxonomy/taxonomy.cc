@@ -13,10 +13,13 @@
 //   kCoOccurrence        0.5 * cosine    cosine >= 0.3, so between 0.15 and 0.5
 //   kSibling             0.3             both are narrower concepts of the same broader
 //                                        concept (a skill group or a skill) at depth >= 2
-//                                        of the skills pillar; the roots ("skills",
-//                                        "knowledge", ...) and their children (depth 1:
-//                                        "communication, collaboration and creativity",
-//                                        ...) are too broad to count
+//                                        of the skills pillar with at most 60 narrower
+//                                        skills; the roots ("skills", "knowledge", ...),
+//                                        their children (depth 1: "communication,
+//                                        collaboration and creativity", ...) and large
+//                                        catch-all groups ("mastering languages": knowing
+//                                        Finnish says nothing about Dutch; "carry out
+//                                        calculations"; "advise others") are too broad
 //
 // Co-occurrence: A is the occupation x skill incidence matrix of
 // occupationSkillRelations.csv (1 when the occupation lists the skill, essential or
@@ -25,9 +28,10 @@
 // S(i,j) / sqrt(S(i,i) S(j,j)), computed as one Eigen sparse product.
 //
 // All kinds are symmetric. Per skill `have`, the candidates are sorted by credit
-// (descending), ties by skill index (ascending), and the first kMaxRelated (20) are kept:
-// Related(have). Because of that cut, Credit(have, need) may be 0 while
-// Credit(need, have) is not.
+// (descending), ties by co-occurrence cosine (descending, also below the 0.3 threshold,
+// so that among the many 0.3 siblings those that share occupations come first), then by
+// skill index (ascending), and the first kMaxRelated (20) are kept: Related(have). Because of that
+// cut, Credit(have, need) may be 0 while Credit(need, have) is not.
 #include "taxonomy/taxonomy.h"
 
 #include <algorithm>
@@ -52,12 +56,16 @@ constexpr double kCoOccurrenceWeight = 0.5;
 constexpr double kMinCosine = 0.3;
 // Broader concepts at depth 0 and 1 of the skills pillar are too broad for siblings.
 constexpr int kMinSiblingParentLevel = 2;
+// Larger groups are categories rather than kin.
+constexpr size_t kMaxSiblingGroupSize = 60;
 
 // Best candidate per skill while one row of credits is assembled.
 class RowAccumulator {
  public:
   explicit RowAccumulator(int n)
-      : credit_(static_cast<size_t>(n), 0.0f), kind_(static_cast<size_t>(n), RelationKind::kSame) {}
+      : credit_(static_cast<size_t>(n), 0.0f),
+        cosine_(static_cast<size_t>(n), 0.0f),
+        kind_(static_cast<size_t>(n), RelationKind::kSame) {}
 
   void Add(int skill, float credit, RelationKind kind) {
     float& best = credit_[static_cast<size_t>(skill)];
@@ -68,8 +76,13 @@ class RowAccumulator {
       best_kind = kind;
     }
   }
+  // The co-occurrence cosine, used to order equal credits.
+  void SetCosine(int skill, float cosine) {
+    cosine_[static_cast<size_t>(skill)] = cosine;
+    cosine_touched_.push_back(skill);
+  }
 
-  // The best kMaxRelated candidates other than `self`, best first, ties by index; resets.
+  // The best `max_count` candidates other than `self`, best first; resets the row.
   std::vector<RelatedSkill> TakeTop(int self, size_t max_count) {
     std::vector<RelatedSkill> row;
     row.reserve(touched_.size());
@@ -78,11 +91,12 @@ class RowAccumulator {
         row.push_back(
             {skill, credit_[static_cast<size_t>(skill)], kind_[static_cast<size_t>(skill)]});
       }
-      credit_[static_cast<size_t>(skill)] = 0.0f;
     }
-    touched_.clear();
-    auto better = [](const RelatedSkill& a, const RelatedSkill& b) {
+    auto better = [this](const RelatedSkill& a, const RelatedSkill& b) {
       if (a.credit != b.credit) return a.credit > b.credit;
+      float ca = cosine_[static_cast<size_t>(a.skill)];
+      float cb = cosine_[static_cast<size_t>(b.skill)];
+      if (ca != cb) return ca > cb;
       return a.skill < b.skill;
     };
     if (row.size() > max_count) {
@@ -93,13 +107,19 @@ class RowAccumulator {
       std::sort(row.begin(), row.end(), better);
     }
     row.shrink_to_fit();
+    for (int skill : touched_) credit_[static_cast<size_t>(skill)] = 0.0f;
+    for (int skill : cosine_touched_) cosine_[static_cast<size_t>(skill)] = 0.0f;
+    touched_.clear();
+    cosine_touched_.clear();
     return row;
   }
 
  private:
   std::vector<float> credit_;
+  std::vector<float> cosine_;
   std::vector<RelationKind> kind_;
   std::vector<int> touched_;
+  std::vector<int> cosine_touched_;
 };
 
 }  // namespace
@@ -154,6 +174,11 @@ void Taxonomy::ComputeCredits() {
     groups[static_cast<size_t>(it->second)].push_back(skill);
     groups_of_skill[static_cast<size_t>(skill)].push_back(it->second);
   }
+  for (std::vector<int>& group : groups) {
+    std::sort(group.begin(), group.end());
+    group.erase(std::unique(group.begin(), group.end()), group.end());
+    if (group.size() > kMaxSiblingGroupSize) group.clear();
+  }
 
   // Co-occurrence: S = A^T A over the occupation x skill incidence matrix A.
   std::unordered_map<std::string_view, int> profile_index;
@@ -190,6 +215,7 @@ void Taxonomy::ComputeCredits() {
         int other = static_cast<int>(it.index());
         if (other == have) continue;
         double cosine = it.value() / std::sqrt(own * occupations_per_skill[other]);
+        row.SetCosine(other, static_cast<float>(cosine));
         if (cosine >= kMinCosine) {
           row.Add(other, static_cast<float>(kCoOccurrenceWeight * cosine),
                   RelationKind::kCoOccurrence);

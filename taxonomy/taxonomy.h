@@ -72,7 +72,7 @@ class Taxonomy : public ConceptCatalog {
   std::string Label(std::string_view uri) const;
 
   // Skills that `skill` gives partial credit towards, best credit first (ties by
-  // index), excluding `skill` itself, at most a fixed number per skill.
+  // co-occurrence, then index), excluding `skill` itself, at most kMaxRelated.
   const std::vector<RelatedSkill>& Related(int skill) const;
   // Credit of having skill `have` for a requirement of skill `need`: 1 when equal.
   float Credit(int have, int need) const;
