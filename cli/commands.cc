@@ -1,0 +1,344 @@
+#include "cli/commands.h"
+
+#include <signal.h>
+
+#include <iostream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "cli/client.h"
+#include "cli/flags.h"
+#include "cli/format.h"
+#include "cli/import.h"
+#include "cli/runtime.h"
+#include "model/status.h"
+#include "services/server.h"
+#include "taxonomy/esco.h"
+
+namespace carvematch {
+namespace {
+
+constexpr char kDefaultDb[] = "carvematch.db";
+constexpr char kDefaultServer[] = "127.0.0.1:50051";
+
+int Fail(const absl::Status& status) {
+  std::cerr << "carvematch: " << status.message() << "\n";
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+      return 2;
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kPermissionDenied:
+      return 3;
+    case absl::StatusCode::kNotFound:
+      return 4;
+    default:
+      return 1;
+  }
+}
+
+// Runs `body` and turns its status into an exit code.
+template <typename Body>
+int Run(Body body) {
+  absl::Status status = body();
+  return status.ok() ? 0 : Fail(status);
+}
+
+absl::StatusOr<Client> ConnectClient(const Flags& flags) {
+  std::string key = flags.Get("key", "", "CARVEMATCH_KEY");
+  if (key.empty()) {
+    return absl::UnauthenticatedError(
+        "no API key: pass --key KEY or set CARVEMATCH_KEY (create one with "
+        "`carvematch keys create`)");
+  }
+  return Client(Client::Connect(flags.Get("server", kDefaultServer, "CARVEMATCH_SERVER")), key);
+}
+
+const std::set<std::string> kClientFlags = {"server", "key"};
+
+std::set<std::string> With(std::set<std::string> base, std::initializer_list<std::string> more) {
+  base.insert(more.begin(), more.end());
+  return base;
+}
+
+absl::Status ExpectPositional(const Flags& flags, size_t n, const std::string& usage) {
+  if (flags.positional().size() != n) {
+    return absl::InvalidArgumentError(absl::StrCat("usage: carvematch ", usage));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int ServeCommand(const Args& args) {
+  return Run([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"db", "listen"}, {}));
+    RETURN_IF_ERROR(ExpectPositional(flags, 0, "serve [--db FILE] [--listen HOST:PORT]"));
+    // Block the stop signals in every thread; one thread waits for them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+    ASSIGN_OR_RETURN(std::unique_ptr<Runtime> runtime,
+                     Runtime::Open(flags.Get("db", kDefaultDb, "CARVEMATCH_DB"), std::cerr));
+    ServerOptions options;
+    options.listen = flags.Get("listen", kDefaultServer);
+    ASSIGN_OR_RETURN(std::unique_ptr<Server> server, Server::Start(runtime->context(), options));
+    std::cerr << "carvematch: serving on port " << server->port() << " (" << options.listen
+              << "); stop with Ctrl-C or SIGTERM\n";
+    std::cout << "listening " << server->port() << std::endl;
+    std::thread waiter([&] {
+      int signal = 0;
+      sigwait(&stop_signals, &signal);
+      std::cerr << "carvematch: signal " << signal << ", finishing calls in flight\n";
+      server->Shutdown();
+    });
+    server->Wait();
+    waiter.join();
+    std::cerr << "carvematch: stopped\n";
+    return absl::OkStatus();
+  });
+}
+
+int KeysCommand(const Args& args) {
+  return Run([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"db", "org", "role"}, {}));
+    const auto& words = flags.positional();
+    std::string db = flags.Get("db", kDefaultDb, "CARVEMATCH_DB");
+    ASSIGN_OR_RETURN(std::unique_ptr<SqliteRepository> repo, SqliteRepository::Open(db));
+    if (words.size() == 1 && words[0] == "create") {
+      std::string org = flags.Get("org");
+      if (org.empty()) return absl::InvalidArgumentError("--org is required");
+      ASSIGN_OR_RETURN(Role role, ParseRole(flags.Get("role")));
+      ASSIGN_OR_RETURN(NewApiKey key, repo->CreateApiKey(org, std::string(RoleName(role))));
+      std::cerr << "created key " << key.info.key_id << " for " << RoleName(role) << " of " << org
+                << "; it is shown only once:\n";
+      std::cout << key.plaintext << std::endl;
+      return absl::OkStatus();
+    }
+    if (words.size() == 1 && words[0] == "list") {
+      ASSIGN_OR_RETURN(std::vector<ApiKeyInfo> keys, repo->ListApiKeys(""));
+      Table table({"key id", "organisation", "role", "revoked"});
+      for (const ApiKeyInfo& k : keys) {
+        table.AddRow({k.key_id, k.organisation_id, k.role, k.revoke_time_unix != 0 ? "yes" : "no"});
+      }
+      table.Print(std::cout);
+      return absl::OkStatus();
+    }
+    if (words.size() == 2 && words[0] == "revoke") return repo->RevokeApiKey(words[1]);
+    return absl::InvalidArgumentError(
+        "usage: carvematch keys create --org ORG --role coach|employer|agency|admin | "
+        "keys list | keys revoke KEY_ID   [--db FILE]");
+  });
+}
+
+int TaxonomyCommand(const Args& args) {
+  return Run([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"db"}, {}));
+    const auto& words = flags.positional();
+    if (words.size() != 2 || words[0] != "import") {
+      return absl::InvalidArgumentError(
+          "usage: carvematch taxonomy import ZIP_OR_FOLDER [--db FILE]");
+    }
+    ASSIGN_OR_RETURN(EscoRelease release, LoadEscoRelease(words[1]));
+    ASSIGN_OR_RETURN(std::unique_ptr<SqliteRepository> repo,
+                     SqliteRepository::Open(flags.Get("db", kDefaultDb, "CARVEMATCH_DB")));
+    RETURN_IF_ERROR(repo->SaveTaxonomy(release));
+    std::cout << absl::StrFormat(
+        "imported ESCO %s: %d skills, %d occupations, %d occupation-skill and %d skill-skill "
+        "relations\n",
+        release.version.empty() ? "release" : release.version, release.skills.size(),
+        release.occupations.size(), release.occupation_skills.size(),
+        release.skill_relations.size());
+    std::cout << "restart the server to use it\n";
+    return absl::OkStatus();
+  });
+}
+
+int ImportCommand(const Args& args) {
+  return Run([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kClientFlags, {}));
+    if (flags.positional().empty()) {
+      return absl::InvalidArgumentError("usage: carvematch import FILE...");
+    }
+    ASSIGN_OR_RETURN(Client client, ConnectClient(flags));
+    ASSIGN_OR_RETURN(ImportReport report, ImportFiles(client, flags.positional()));
+    std::cout << "imported: " << report.created << " created, " << report.replaced << " replaced\n";
+    return absl::OkStatus();
+  });
+}
+
+int ListCommand(const Args& args) {
+  return Run([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, With(kClientFlags, {"page-size"}), {"json"}));
+    RETURN_IF_ERROR(ExpectPositional(flags, 1, "list participants|employers|vacancies"));
+    ASSIGN_OR_RETURN(Client client, ConnectClient(flags));
+    ASSIGN_OR_RETURN(int page_size, flags.GetInt("page-size", 200));
+    const std::string& what = flags.positional()[0];
+    bool json = flags.Has("json");
+    std::string token;
+    if (what == "participants") {
+      Table table({"id", "organisation", "municipality", "modes", "hours", "skills"});
+      do {
+        v1::ListParticipantsRequest request;
+        request.set_page_size(page_size);
+        request.set_page_token(token);
+        v1::ListParticipantsResponse response;
+        RETURN_IF_ERROR(FromGrpc(
+            client.participants().ListParticipants(client.Context().get(), request, &response)));
+        for (const v1::Participant& p : response.participants()) {
+          if (json) {
+            std::cout << ToJsonLine(p) << "\n";
+            continue;
+          }
+          std::string modes;
+          for (int m : p.transport_modes()) {
+            absl::StrAppend(&modes, modes.empty() ? "" : ",",
+                            ModeName(static_cast<v1::TransportMode>(m)));
+          }
+          table.AddRow({p.id(), p.organisation_id(), p.home().municipality(), modes,
+                        absl::StrCat(p.min_hours_per_week(), "-", p.max_hours_per_week()),
+                        absl::StrCat(p.skills_size())});
+        }
+        token = response.next_page_token();
+      } while (!token.empty());
+      if (!json) table.Print(std::cout);
+    } else if (what == "employers") {
+      Table table({"id", "name", "sector", "sites"});
+      do {
+        v1::ListEmployersRequest request;
+        request.set_page_size(page_size);
+        request.set_page_token(token);
+        v1::ListEmployersResponse response;
+        RETURN_IF_ERROR(
+            FromGrpc(client.employers().ListEmployers(client.Context().get(), request, &response)));
+        for (const v1::Employer& e : response.employers()) {
+          if (json) {
+            std::cout << ToJsonLine(e) << "\n";
+            continue;
+          }
+          std::string sites;
+          for (const v1::Site& s : e.sites()) {
+            absl::StrAppend(&sites, sites.empty() ? "" : ", ", s.location().municipality());
+          }
+          table.AddRow({e.id(), e.display_name(), e.sector(), sites});
+        }
+        token = response.next_page_token();
+      } while (!token.empty());
+      if (!json) table.Print(std::cout);
+    } else if (what == "vacancies") {
+      Table table({"id", "title", "employer", "hours", "places", "tasks"});
+      do {
+        v1::ListVacanciesRequest request;
+        request.set_page_size(page_size);
+        request.set_page_token(token);
+        v1::ListVacanciesResponse response;
+        RETURN_IF_ERROR(
+            FromGrpc(client.vacancies().ListVacancies(client.Context().get(), request, &response)));
+        for (const v1::Vacancy& v : response.vacancies()) {
+          if (json) {
+            std::cout << ToJsonLine(v) << "\n";
+            continue;
+          }
+          table.AddRow({v.id(), v.title(), v.employer_id(), absl::StrCat(v.hours_per_week()),
+                        absl::StrCat(v.capacity()), absl::StrCat(v.tasks_size())});
+        }
+        token = response.next_page_token();
+      } while (!token.empty());
+      if (!json) table.Print(std::cout);
+    } else {
+      return absl::InvalidArgumentError("list what? participants, employers or vacancies");
+    }
+    return absl::OkStatus();
+  });
+}
+
+int GetCommand(const Args& args) {
+  return Run([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kClientFlags, {"json"}));
+    RETURN_IF_ERROR(ExpectPositional(flags, 2, "get participant|employer|vacancy ID"));
+    ASSIGN_OR_RETURN(Client client, ConnectClient(flags));
+    const std::string& what = flags.positional()[0];
+    const std::string& id = flags.positional()[1];
+    google::protobuf::util::JsonPrintOptions pretty;
+    pretty.add_whitespace = true;
+    std::string out;
+    if (what == "participant") {
+      v1::GetParticipantRequest request;
+      request.set_id(id);
+      v1::Participant response;
+      RETURN_IF_ERROR(FromGrpc(
+          client.participants().GetParticipant(client.Context().get(), request, &response)));
+      (void)google::protobuf::util::MessageToJsonString(response, &out, pretty);
+    } else if (what == "employer") {
+      v1::GetEmployerRequest request;
+      request.set_id(id);
+      v1::Employer response;
+      RETURN_IF_ERROR(
+          FromGrpc(client.employers().GetEmployer(client.Context().get(), request, &response)));
+      (void)google::protobuf::util::MessageToJsonString(response, &out, pretty);
+    } else if (what == "vacancy") {
+      v1::GetVacancyRequest request;
+      request.set_id(id);
+      v1::Vacancy response;
+      RETURN_IF_ERROR(
+          FromGrpc(client.vacancies().GetVacancy(client.Context().get(), request, &response)));
+      (void)google::protobuf::util::MessageToJsonString(response, &out, pretty);
+    } else {
+      return absl::InvalidArgumentError("get what? participant, employer or vacancy");
+    }
+    std::cout << out;
+    return absl::OkStatus();
+  });
+}
+
+int MatchCommand(const Args& args) {
+  return Run([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, With(kClientFlags, {"limit"}),
+                                               {"json", "include-blocked"}));
+    RETURN_IF_ERROR(ExpectPositional(flags, 2, "match participant|vacancy ID [--limit N]"));
+    ASSIGN_OR_RETURN(Client client, ConnectClient(flags));
+    ASSIGN_OR_RETURN(int limit, flags.GetInt("limit", 10));
+    const std::string& what = flags.positional()[0];
+    const std::string& id = flags.positional()[1];
+    bool json = flags.Has("json");
+    if (what == "participant") {
+      v1::RankVacanciesRequest request;
+      request.set_participant_id(id);
+      request.set_limit(limit);
+      request.set_include_blocked(flags.Has("include-blocked"));
+      v1::RankVacanciesResponse response;
+      RETURN_IF_ERROR(
+          FromGrpc(client.matches().RankVacancies(client.Context().get(), request, &response)));
+      if (json) {
+        for (const v1::Match& m : response.matches()) std::cout << ToJsonLine(m) << "\n";
+      } else {
+        std::cout << "Vacancies for participant " << id << ":\n";
+        PrintMatches({response.matches().begin(), response.matches().end()}, std::cout);
+      }
+    } else if (what == "vacancy") {
+      v1::RankParticipantsRequest request;
+      request.set_vacancy_id(id);
+      request.set_limit(limit);
+      request.set_include_blocked(flags.Has("include-blocked"));
+      v1::RankParticipantsResponse response;
+      RETURN_IF_ERROR(
+          FromGrpc(client.matches().RankParticipants(client.Context().get(), request, &response)));
+      if (json) {
+        for (const v1::CandidateCard& c : response.candidates()) {
+          std::cout << ToJsonLine(c) << "\n";
+        }
+      } else {
+        std::cout << "Candidates for vacancy " << id << ":\n";
+        PrintCandidates({response.candidates().begin(), response.candidates().end()}, std::cout);
+      }
+    } else {
+      return absl::InvalidArgumentError("match what? participant ID or vacancy ID");
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace carvematch

@@ -1,0 +1,24 @@
+// The subcommands of the `carvematch` tool. Each takes the words after its name and
+// returns the process exit code; errors are printed to stderr.
+#ifndef CARVEMATCH_CLI_COMMANDS_H_
+#define CARVEMATCH_CLI_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+namespace carvematch {
+
+using Args = std::vector<std::string>;
+
+int ServeCommand(const Args& args);
+int KeysCommand(const Args& args);
+int TaxonomyCommand(const Args& args);
+int ImportCommand(const Args& args);
+int ListCommand(const Args& args);
+int GetCommand(const Args& args);
+int MatchCommand(const Args& args);
+int DemoCommand(const Args& args);
+
+}  // namespace carvematch
+
+#endif  // CARVEMATCH_CLI_COMMANDS_H_

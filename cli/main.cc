@@ -1,0 +1,51 @@
+// carvematch: the command-line tool and server of the carvematch engine.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr char kUsage[] = R"(carvematch — inclusive matching and job carving
+
+Server and store (local, on a SQLite file):
+  carvematch serve [--db FILE] [--listen HOST:PORT]     run the gRPC server (default
+                                                        carvematch.db, 127.0.0.1:50051)
+  carvematch keys create --org ORG --role ROLE [--db FILE]
+                                                        ROLE: coach|employer|agency|admin
+  carvematch keys list [--db FILE]
+  carvematch keys revoke KEY_ID [--db FILE]
+  carvematch taxonomy import ZIP_OR_FOLDER [--db FILE]  load an official ESCO CSV release
+  carvematch demo [--db FILE]                           load the demo data and show it
+
+Client (talks to a server: --server HOST:PORT or $CARVEMATCH_SERVER,
+        --key KEY or $CARVEMATCH_KEY; add --json for JSON lines):
+  carvematch import FILE...                  JSON (protobuf mapping) or participant CSV
+  carvematch list participants|employers|vacancies
+  carvematch get participant|employer|vacancy ID
+  carvematch match participant ID [--limit N] [--include-blocked]
+  carvematch match vacancy ID [--limit N] [--include-blocked]
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  const std::string command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "serve") return carvematch::ServeCommand(rest);
+  if (command == "keys") return carvematch::KeysCommand(rest);
+  if (command == "taxonomy") return carvematch::TaxonomyCommand(rest);
+  if (command == "import") return carvematch::ImportCommand(rest);
+  if (command == "list") return carvematch::ListCommand(rest);
+  if (command == "get") return carvematch::GetCommand(rest);
+  if (command == "match") return carvematch::MatchCommand(rest);
+  if (command == "demo") return carvematch::DemoCommand(rest);
+  std::cerr << "carvematch: unknown command \"" << command << "\"\n\n" << kUsage;
+  return 2;
+}

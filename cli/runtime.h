@@ -1,0 +1,38 @@
+// Everything a carvematch server process holds: the store, the taxonomy (the one
+// imported into the store, else the ESCO extract shipped in data/esco), the travel
+// model and the matcher, wired into the services' context.
+#ifndef CARVEMATCH_CLI_RUNTIME_H_
+#define CARVEMATCH_CLI_RUNTIME_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "matcher/matcher.h"
+#include "mobility/travel.h"
+#include "services/context.h"
+#include "storage/sqlite_repository.h"
+#include "taxonomy/taxonomy.h"
+
+namespace carvematch {
+
+class Runtime {
+ public:
+  // Opens (and migrates) the database at `db_path`; `log` receives progress lines.
+  static absl::StatusOr<std::unique_ptr<Runtime>> Open(const std::string& db_path,
+                                                       std::ostream& log);
+
+  ServiceContext context() const;
+  SqliteRepository& repository() { return *repository_; }
+  const Taxonomy& taxonomy() const { return *taxonomy_; }
+
+ private:
+  std::unique_ptr<SqliteRepository> repository_;
+  std::unique_ptr<Taxonomy> taxonomy_;
+  std::unique_ptr<TravelModel> travel_;
+  std::unique_ptr<Matcher> matcher_;
+};
+
+}  // namespace carvematch
+
+#endif  // CARVEMATCH_CLI_RUNTIME_H_

@@ -1,0 +1,34 @@
+// What every service adapter needs: the store, the taxonomy, the matcher, and the
+// authentication of the caller. Services only validate, convert, call the core and
+// map statuses (../shared/STYLE.md); the rules of who sees what are in auth.h.
+#ifndef CARVEMATCH_SERVICES_CONTEXT_H_
+#define CARVEMATCH_SERVICES_CONTEXT_H_
+
+#include "absl/status/statusor.h"
+#include "grpcpp/server_context.h"
+#include "matcher/matcher.h"
+#include "services/auth.h"
+#include "storage/repository.h"
+#include "taxonomy/taxonomy.h"
+
+namespace carvematch {
+
+struct ServiceContext {
+  Repository* repository = nullptr;
+  const Taxonomy* taxonomy = nullptr;
+  const Matcher* matcher = nullptr;
+};
+
+// Resolves the caller's API key; Unauthenticated for a missing, unknown or revoked key.
+absl::StatusOr<Caller> Authenticate(const ServiceContext& services,
+                                    const grpc::ServerContext& context);
+
+// Page size of a List request: 0 means the default (50); above 1000 is InvalidArgument.
+absl::StatusOr<int> PageSize(int requested);
+
+// Fails with DeadlineExceeded / Cancelled when the client gave up, so long work stops.
+absl::Status CheckAlive(const grpc::ServerContext& context);
+
+}  // namespace carvematch
+
+#endif  // CARVEMATCH_SERVICES_CONTEXT_H_

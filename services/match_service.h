@@ -1,0 +1,31 @@
+// carvematch.v1.MatchService: ranks vacancies for a participant (coaches, agencies,
+// admins) and candidates for a vacancy (anonymous cards; participant ids only for the
+// participant's own organisation).
+#ifndef CARVEMATCH_SERVICES_MATCH_SERVICE_H_
+#define CARVEMATCH_SERVICES_MATCH_SERVICE_H_
+
+#include "carvematch/v1/match.grpc.pb.h"
+#include "services/context.h"
+
+namespace carvematch {
+
+class MatchServiceImpl final : public v1::MatchService::Service {
+ public:
+  explicit MatchServiceImpl(ServiceContext services);
+
+  grpc::Status RankVacancies(grpc::ServerContext* context, const v1::RankVacanciesRequest* request,
+                             v1::RankVacanciesResponse* response) override;
+  grpc::Status RankParticipants(grpc::ServerContext* context,
+                                const v1::RankParticipantsRequest* request,
+                                v1::RankParticipantsResponse* response) override;
+
+ private:
+  ServiceContext services_;
+  // Salt of the anonymous card ids, random per server process: a card id cannot be
+  // turned back into a participant id by hashing candidate ids.
+  std::string card_salt_;
+};
+
+}  // namespace carvematch
+
+#endif  // CARVEMATCH_SERVICES_MATCH_SERVICE_H_
