@@ -374,59 +374,104 @@ MatchResult Matcher::Evaluate(const Participant& p, const Vacancy& v, const Empl
       return spans.empty() ? std::string("not available that day")
                            : absl::StrCat("available ", absl::StrJoin(spans, ", "));
     };
-    // Checks drop-off before and pick-up after the shift for every care arrangement
-    // open on the shift's day; returns "" when all fit, else the first problem.
+    // A child may be in several arrangements on one day (school until 15:30, then
+    // after-school care). The shift fits when the child can be dropped off at an
+    // arrangement early enough to reach work, picked up from one late enough after the
+    // shift, and the day's opening hours together cover the time in between.
+    // Returns "" when it fits (or no arrangement is open that day: checked separately),
+    // else the problem with its times.
     auto care_problem = [&](const WeeklySpan& s) -> std::string {
+      struct Open {
+        const Childcare* care;
+        const WeeklySpan* span;
+      };
+      std::vector<Open> open;
       for (const Childcare& c : p.childcare) {
-        const WeeklySpan* longest = nullptr;
-        bool fits = false;
-        std::optional<int> to =
-            travel_.Minutes(commute.travel_mode, c.location.point, work, s, TripLeg::kToShift);
-        std::optional<int> back =
-            travel_.Minutes(commute.travel_mode, work, c.location.point, s, TripLeg::kFromShift);
         for (const WeeklySpan& o : c.opening_hours) {
-          if (o.day != s.day) continue;
-          if (!longest ||
-              o.end_minute - o.start_minute > longest->end_minute - longest->start_minute) {
-            longest = &o;
-          }
-          if (to && back && o.start_minute + *to <= s.start_minute &&
-              s.end_minute + *back <= o.end_minute) {
-            fits = true;
-          }
+          if (o.day == s.day) open.push_back({&c, &o});
         }
-        if (!longest || fits) continue;  // closed that day: checked separately
-        if (!to || !back) {
-          return absl::StrCat("no ", Str(TransportModeName(commute.travel_mode)), " trip between ",
-                              Quote(c.label), " and the site around the shift ", SpanText(s));
+      }
+      if (open.empty()) return "";
+      std::optional<int> drop_off;  // latest time the child must be in care
+      std::optional<int> pick_up;   // earliest time the child can leave care
+      const Open* earliest = nullptr;
+      const Open* latest = nullptr;
+      std::optional<int> earliest_to, latest_back;
+      for (const Open& o : open) {
+        std::optional<int> to = travel_.Minutes(commute.travel_mode, o.care->location.point, work,
+                                                s, TripLeg::kToShift);
+        std::optional<int> back = travel_.Minutes(commute.travel_mode, work, o.care->location.point,
+                                                  s, TripLeg::kFromShift);
+        if (!earliest || o.span->start_minute < earliest->span->start_minute) {
+          earliest = &o;
+          earliest_to = to;
         }
-        if (longest->start_minute + *to > s.start_minute) {
-          return absl::StrCat("shift starts ", FormatMinutes(s.start_minute), ", ", Quote(c.label),
-                              " opens ", FormatMinutes(longest->start_minute), " and is ", *to,
-                              " min away");
+        if (!latest || o.span->end_minute > latest->span->end_minute) {
+          latest = &o;
+          latest_back = back;
         }
-        return absl::StrCat("shift ends ", FormatMinutes(s.end_minute), ", ", Quote(c.label),
-                            " closes ", FormatMinutes(longest->end_minute), " and is ", *back,
+        if (to && o.span->start_minute + *to <= s.start_minute &&
+            o.span->end_minute > s.start_minute - *to) {
+          drop_off = std::min(drop_off.value_or(s.start_minute - *to), s.start_minute - *to);
+        }
+        if (back && s.end_minute + *back <= o.span->end_minute &&
+            o.span->start_minute < s.end_minute + *back) {
+          pick_up = std::max(pick_up.value_or(s.end_minute + *back), s.end_minute + *back);
+        }
+      }
+      if (!earliest_to || !latest_back) {
+        return absl::StrCat("no ", Str(TransportModeName(commute.travel_mode)), " trip between ",
+                            Quote(earliest->care->label), " and the site around the shift ",
+                            SpanText(s));
+      }
+      if (!drop_off) {
+        return absl::StrCat("shift starts ", FormatMinutes(s.start_minute), ", ",
+                            Quote(earliest->care->label), " opens ",
+                            FormatMinutes(earliest->span->start_minute), " and is ", *earliest_to,
                             " min away");
+      }
+      if (!pick_up) {
+        return absl::StrCat("shift ends ", FormatMinutes(s.end_minute), ", ",
+                            Quote(latest->care->label), " closes ",
+                            FormatMinutes(latest->span->end_minute), " and is ", *latest_back,
+                            " min away");
+      }
+      // The day's opening hours together must cover drop-off to pick-up.
+      int covered_until = *drop_off;
+      bool extended = true;
+      while (extended && covered_until < *pick_up) {
+        extended = false;
+        for (const Open& o : open) {
+          if (o.span->start_minute <= covered_until && o.span->end_minute > covered_until) {
+            covered_until = o.span->end_minute;
+            extended = true;
+          }
+        }
+      }
+      if (covered_until < *pick_up) {
+        return absl::StrCat("no childcare from ", FormatMinutes(covered_until), " on ",
+                            Str(WeekdayName(s.day)), " while the shift ", SpanText(s), " runs");
       }
       return "";
     };
     const bool flexible = v.Offers(Accommodation::kFlexibleStart);
     const int step = std::max(1, params_.flexible_start_step_minutes);
     for (const WeeklySpan& s : v.shifts) {
-      // Care arrangements closed on the shift's day.
-      for (const Childcare& c : p.childcare) {
-        bool open = std::any_of(c.opening_hours.begin(), c.opening_hours.end(),
-                                [&](const WeeklySpan& o) { return o.day == s.day; });
-        if (open) continue;
-        std::string text = absl::StrCat("no childcare on ", Str(WeekdayName(s.day)), " (",
-                                        Quote(c.label), " is closed)");
+      // A day on which no care arrangement is open.
+      const bool care_open =
+          std::any_of(p.childcare.begin(), p.childcare.end(), [&](const Childcare& c) {
+            return std::any_of(c.opening_hours.begin(), c.opening_hours.end(),
+                               [&](const WeeklySpan& o) { return o.day == s.day; });
+          });
+      if (!p.childcare.empty() && !care_open) {
+        std::string text = "no childcare arrangement is open that day";
         if (v.Offers(Accommodation::kChildcareSupport)) {
           items.Add("childcare", ItemStatus::kGap,
                     absl::StrCat(text, "; the employer offers childcare support"),
-                    Accommodation::kChildcareSupport);
+                    Accommodation::kChildcareSupport, s.day);
         } else {
-          items.Add("childcare", ItemStatus::kBlocker, text, Accommodation::kChildcareSupport);
+          items.Add("childcare", ItemStatus::kBlocker, text, Accommodation::kChildcareSupport,
+                    s.day);
         }
       }
       const bool avail_ok = available(s);

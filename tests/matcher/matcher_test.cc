@@ -179,13 +179,49 @@ TEST_F(MatcherTest, NoChildcareOnSaturdayUnlessTheEmployerSupportsChildcare) {
   EXPECT_EQ(r.tier, Tier::kBlocked);
   const ExplanationItem* care = Item(r, "childcare", ItemStatus::kBlocker);
   ASSERT_NE(care, nullptr);
-  EXPECT_THAT(care->message, HasSubstr("no childcare on Saturday"));
+  EXPECT_THAT(care->message, HasSubstr("Saturday: no childcare arrangement is open that day"));
   EXPECT_EQ(care->accommodation, Accommodation::kChildcareSupport);
 
   v.accommodations = {Accommodation::kChildcareSupport};
   r = Explain(p, v);
   EXPECT_EQ(r.tier, Tier::kFitsWithAccommodations);
   EXPECT_THAT(r.accommodations, ElementsAre(Accommodation::kChildcareSupport));
+}
+
+TEST_F(MatcherTest, SeveralArrangementsTogetherCoverTheDay) {
+  // School until 12:30 on Wednesday, then a separate Wednesday-afternoon care until
+  // 18:00 at the same place: together they cover an 08:00-16:00 shift.
+  Participant p = Cyclist("p-1");
+  Childcare school = AfterSchoolCare(7 * 60, 18 * 60, 12);
+  school.label = "school";
+  for (WeeklySpan& o : school.opening_hours) {
+    if (o.day == Weekday::kWednesday) o.end_minute = 12 * 60 + 30;
+  }
+  Childcare wednesday = AfterSchoolCare(12 * 60 + 30, 18 * 60, 12);
+  wednesday.label = "Wednesday afternoon care";
+  wednesday.opening_hours = {{Weekday::kWednesday, 12 * 60 + 30, 18 * 60}};
+  p.childcare = {school, wednesday};
+  Vacancy v = KitchenJob("v-1");  // 08:00-16:00, Monday to Friday
+  MatchResult r = Explain(p, v);
+  EXPECT_EQ(r.tier, Tier::kFits);
+  EXPECT_NE(Item(r, "childcare", ItemStatus::kOk), nullptr);
+
+  // Without the afternoon care, Wednesday is not covered after 12:30.
+  p.childcare = {school};
+  r = Explain(p, v);
+  EXPECT_EQ(r.tier, Tier::kBlocked);
+  const ExplanationItem* care = Item(r, "childcare", ItemStatus::kBlocker);
+  ASSERT_NE(care, nullptr);
+  EXPECT_THAT(care->message, HasSubstr("Wednesday: shift ends 16:00, 'school' closes 12:30"));
+
+  // A gap between two arrangements is named.
+  Childcare late = wednesday;
+  late.opening_hours = {{Weekday::kWednesday, 13 * 60 + 30, 18 * 60}};
+  p.childcare = {school, late};
+  r = Explain(p, v);
+  care = Item(r, "childcare", ItemStatus::kBlocker);
+  ASSERT_NE(care, nullptr);
+  EXPECT_THAT(care->message, HasSubstr("no childcare from 12:30 on Wednesday"));
 }
 
 TEST_F(MatcherTest, ShiftOutsideAvailabilityBlocks) {
