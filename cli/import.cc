@@ -100,11 +100,23 @@ absl::Status ParseElement(const nlohmann::json& element, const std::string& wher
 }
 
 // Columns of the participant CSV (docs/api.md, "Bulk import").
-constexpr const char* kCsvColumns[] = {
-    "id",         "organisation_id", "municipality",   "lat",           "lon",
-    "transport_modes", "licences",   "max_commute_minutes", "min_hours", "max_hours",
-    "dutch_listening", "dutch_reading", "dutch_speaking", "dutch_writing", "skills",
-    "target_outcomes", "share_anonymous_card"};
+constexpr const char* kCsvColumns[] = {"id",
+                                       "organisation_id",
+                                       "municipality",
+                                       "lat",
+                                       "lon",
+                                       "transport_modes",
+                                       "licences",
+                                       "max_commute_minutes",
+                                       "min_hours",
+                                       "max_hours",
+                                       "dutch_listening",
+                                       "dutch_reading",
+                                       "dutch_speaking",
+                                       "dutch_writing",
+                                       "skills",
+                                       "target_outcomes",
+                                       "share_anonymous_card"};
 
 std::vector<std::string> SplitList(const std::string& cell) {
   std::vector<std::string> out;
@@ -206,9 +218,9 @@ absl::StatusOr<std::vector<v1::Participant>> ParseParticipantCsv(const std::stri
     p.mutable_home()->mutable_point()->set_lat(lat);
     p.mutable_home()->mutable_point()->set_lon(lon);
     for (const std::string& m : SplitList(cell("transport_modes"))) {
-      ASSIGN_OR_RETURN(v1::TransportMode mode,
-                       ParseEnum<v1::TransportMode>(m, v1::TransportMode_Parse,
-                                                    where("transport_modes")));
+      ASSIGN_OR_RETURN(
+          v1::TransportMode mode,
+          ParseEnum<v1::TransportMode>(m, v1::TransportMode_Parse, where("transport_modes")));
       p.add_transport_modes(mode);
     }
     for (const std::string& l : SplitList(cell("licences"))) p.add_licences(l);
@@ -230,18 +242,18 @@ absl::StatusOr<std::vector<v1::Participant>> ParseParticipantCsv(const std::stri
         return absl::InvalidArgumentError(
             absl::StrCat(where("skills"), ": \"", s, "\" is not uri|level|SOURCE"));
       }
-      ASSIGN_OR_RETURN(v1::EvidenceSource source,
-                       ParseEnum<v1::EvidenceSource>(parts[2], v1::EvidenceSource_Parse,
-                                                     where("skills")));
+      ASSIGN_OR_RETURN(
+          v1::EvidenceSource source,
+          ParseEnum<v1::EvidenceSource>(parts[2], v1::EvidenceSource_Parse, where("skills")));
       v1::SkillClaim* claim = p.add_skills();
       claim->set_skill_uri(parts[0]);
       claim->set_level(level);
       claim->set_source(source);
     }
     for (const std::string& t : SplitList(cell("target_outcomes"))) {
-      ASSIGN_OR_RETURN(v1::TargetOutcome outcome,
-                       ParseEnum<v1::TargetOutcome>(t, v1::TargetOutcome_Parse,
-                                                    where("target_outcomes")));
+      ASSIGN_OR_RETURN(
+          v1::TargetOutcome outcome,
+          ParseEnum<v1::TargetOutcome>(t, v1::TargetOutcome_Parse, where("target_outcomes")));
       p.add_target_outcomes(outcome);
     }
     std::string consent = absl::AsciiStrToLower(cell("share_anonymous_card"));

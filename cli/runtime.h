@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "matcher/matcher.h"
+#include "matcher/taxonomy_credit.h"
 #include "mobility/travel.h"
 #include "services/context.h"
 #include "storage/sqlite_repository.h"
@@ -30,6 +31,7 @@ class Runtime {
   std::unique_ptr<SqliteRepository> repository_;
   std::unique_ptr<Taxonomy> taxonomy_;
   std::unique_ptr<TravelModel> travel_;
+  std::unique_ptr<TaxonomyCredit> credit_;
   std::unique_ptr<Matcher> matcher_;
 };
 

@@ -60,6 +60,17 @@ absl::Status InvalidField(const std::string& field, const std::string& descripti
                                        {{field, description}});
 }
 
+absl::Status MergeViolations(const std::vector<FieldViolation>& earlier, const absl::Status& status,
+                             const std::string& summary) {
+  std::vector<FieldViolation> later = ViolationsOf(status);
+  if (!status.ok() && later.empty()) return status;
+  if (earlier.empty()) return status;
+  ViolationCollector all;
+  for (const FieldViolation& v : earlier) all.Add(v.field, v.description);
+  for (const FieldViolation& v : later) all.Add(v.field, v.description);
+  return all.Finish(summary);
+}
+
 std::vector<FieldViolation> ViolationsOf(const absl::Status& status) {
   std::vector<FieldViolation> out;
   auto payload = status.GetPayload(kViolationsPayloadUrl);

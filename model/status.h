@@ -82,6 +82,11 @@ absl::Status InvalidArgumentWithViolations(const std::string& message,
                                            const std::vector<FieldViolation>& violations);
 // Convenience for a single offending field.
 absl::Status InvalidField(const std::string& field, const std::string& description);
+// `earlier` violations (found before `status` was computed) together with those of
+// `status`: OK when both are empty, else one InvalidArgument carrying all of them. A
+// status that is an error of another kind wins as it is.
+absl::Status MergeViolations(const std::vector<FieldViolation>& earlier, const absl::Status& status,
+                             const std::string& summary);
 // The violations a status carries (empty when it carries none).
 std::vector<FieldViolation> ViolationsOf(const absl::Status& status);
 

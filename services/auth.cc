@@ -14,7 +14,7 @@ absl::StatusOr<Role> ParseRole(std::string_view name) {
                                                  "\": use coach, employer, agency or admin"));
 }
 
-std::string_view RoleName(Role role) {
+const char* RoleName(Role role) {
   switch (role) {
     case Role::kCoach:
       return "coach";

@@ -23,7 +23,7 @@ namespace carvematch {
 enum class Role { kCoach, kEmployer, kAgency, kAdmin };
 
 absl::StatusOr<Role> ParseRole(std::string_view name);
-std::string_view RoleName(Role role);
+const char* RoleName(Role role);
 
 struct Caller {
   std::string key_id;

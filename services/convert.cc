@@ -90,10 +90,6 @@ void RequirementsToProto(const std::vector<SkillRequirement>& skills,
   }
 }
 
-void SetTimestamp(int64_t unix_seconds, google::protobuf::Timestamp* t) {
-  if (unix_seconds > 0) t->set_seconds(unix_seconds);
-}
-
 }  // namespace
 
 v1::Location LocationToProto(const Location& l) {
@@ -117,8 +113,8 @@ v1::LanguageLevels LanguageToProto(const LanguageLevels& l) {
   return out;
 }
 
-absl::StatusOr<Participant> ParticipantFromProto(const v1::Participant& p,
-                                                 const std::string& root) {
+Participant ParticipantFromProto(const v1::Participant& p, std::vector<FieldViolation>* violations,
+                                 const std::string& root) {
   ViolationCollector c(root);
   Participant out;
   out.id = p.id();
@@ -159,7 +155,7 @@ absl::StatusOr<Participant> ParticipantFromProto(const v1::Participant& p,
   out.consent.share_with_employers_after_match = p.consent().share_with_employers_after_match();
   out.create_time_unix = p.create_time().seconds();
   out.update_time_unix = p.update_time().seconds();
-  RETURN_IF_ERROR(c.Finish("invalid participant"));
+  violations->insert(violations->end(), c.violations().begin(), c.violations().end());
   return out;
 }
 
@@ -213,12 +209,12 @@ v1::Participant ParticipantToProto(const Participant& p) {
   out.mutable_consent()->set_share_anonymous_card(p.consent.share_anonymous_card);
   out.mutable_consent()->set_share_with_employers_after_match(
       p.consent.share_with_employers_after_match);
-  SetTimestamp(p.create_time_unix, out.mutable_create_time());
-  SetTimestamp(p.update_time_unix, out.mutable_update_time());
+  if (p.create_time_unix > 0) out.mutable_create_time()->set_seconds(p.create_time_unix);
+  if (p.update_time_unix > 0) out.mutable_update_time()->set_seconds(p.update_time_unix);
   return out;
 }
 
-absl::StatusOr<Employer> EmployerFromProto(const v1::Employer& e, const std::string&) {
+Employer EmployerFromProto(const v1::Employer& e) {
   Employer out;
   out.id = e.id();
   out.organisation_id = e.organisation_id();
@@ -244,12 +240,13 @@ v1::Employer EmployerToProto(const Employer& e) {
     ps->set_name(s.name);
     *ps->mutable_location() = LocationToProto(s.location);
   }
-  SetTimestamp(e.create_time_unix, out.mutable_create_time());
-  SetTimestamp(e.update_time_unix, out.mutable_update_time());
+  if (e.create_time_unix > 0) out.mutable_create_time()->set_seconds(e.create_time_unix);
+  if (e.update_time_unix > 0) out.mutable_update_time()->set_seconds(e.update_time_unix);
   return out;
 }
 
-absl::StatusOr<Vacancy> VacancyFromProto(const v1::Vacancy& v, const std::string& root) {
+Vacancy VacancyFromProto(const v1::Vacancy& v, std::vector<FieldViolation>* violations,
+                         const std::string& root) {
   ViolationCollector c(root);
   Vacancy out;
   out.id = v.id();
@@ -297,7 +294,7 @@ absl::StatusOr<Vacancy> VacancyFromProto(const v1::Vacancy& v, const std::string
                                                             : Cast<VacancyStatus>(v.status());
   out.create_time_unix = v.create_time().seconds();
   out.update_time_unix = v.update_time().seconds();
-  RETURN_IF_ERROR(c.Finish("invalid vacancy"));
+  violations->insert(violations->end(), c.violations().begin(), c.violations().end());
   return out;
 }
 
@@ -342,8 +339,8 @@ v1::Vacancy VacancyToProto(const Vacancy& v) {
   out.set_capacity(v.capacity);
   out.set_hourly_cost_eur(v.hourly_cost_eur);
   out.set_status(ToProtoEnum<v1::VacancyStatus>(v.status));
-  SetTimestamp(v.create_time_unix, out.mutable_create_time());
-  SetTimestamp(v.update_time_unix, out.mutable_update_time());
+  if (v.create_time_unix > 0) out.mutable_create_time()->set_seconds(v.create_time_unix);
+  if (v.update_time_unix > 0) out.mutable_update_time()->set_seconds(v.update_time_unix);
   return out;
 }
 

@@ -1,8 +1,10 @@
 // Conversion between the API messages (carvematch.v1) and the domain types of model/.
 // Enumerations have the same numbers on both sides; values outside the known range
 // pass through and are reported by model/validation.h. The only conversion errors
-// are language levels given as text ("1.2", "B1") that cannot be parsed; they come back
-// as InvalidArgument with field violations under `root`.
+// are language levels given as text ("1.2", "B1") that cannot be parsed: they are
+// appended to `violations` (paths under `root`) and read as "none", so that the
+// caller reports them together with the validation's (MergeViolations).
+// Unset fields get the domain defaults (45 min commute, 38 h, capacity 1, ...).
 #ifndef CARVEMATCH_SERVICES_CONVERT_H_
 #define CARVEMATCH_SERVICES_CONVERT_H_
 
@@ -14,19 +16,20 @@
 #include "carvematch/v1/vacancy.pb.h"
 #include "model/employer.h"
 #include "model/participant.h"
+#include "model/status.h"
 #include "model/vacancy.h"
 
 namespace carvematch {
 
-absl::StatusOr<Participant> ParticipantFromProto(const v1::Participant& p,
-                                                 const std::string& root = "participant");
+Participant ParticipantFromProto(const v1::Participant& p, std::vector<FieldViolation>* violations,
+                                 const std::string& root = "participant");
 v1::Participant ParticipantToProto(const Participant& p);
 
-absl::StatusOr<Employer> EmployerFromProto(const v1::Employer& e,
-                                           const std::string& root = "employer");
+Employer EmployerFromProto(const v1::Employer& e);
 v1::Employer EmployerToProto(const Employer& e);
 
-absl::StatusOr<Vacancy> VacancyFromProto(const v1::Vacancy& v, const std::string& root = "vacancy");
+Vacancy VacancyFromProto(const v1::Vacancy& v, std::vector<FieldViolation>* violations,
+                         const std::string& root = "vacancy");
 v1::Vacancy VacancyToProto(const Vacancy& v);
 
 v1::LanguageLevels LanguageToProto(const LanguageLevels& l);

@@ -37,7 +37,7 @@ grpc::Status EmployerServiceImpl::CreateEmployer(grpc::ServerContext* context,
                                                  v1::Employer* response) {
   absl::Status status = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(services_, *context));
-    ASSIGN_OR_RETURN(Employer e, EmployerFromProto(request->employer()));
+    Employer e = EmployerFromProto(request->employer());
     if (e.organisation_id.empty()) e.organisation_id = caller.organisation_id;
     RETURN_IF_ERROR(RequireWriter(caller, e.organisation_id, "employer"));
     RETURN_IF_ERROR(ValidateEmployer(e));
@@ -94,7 +94,7 @@ grpc::Status EmployerServiceImpl::UpdateEmployer(grpc::ServerContext* context,
               if (!caller.is_admin()) immutable.push_back("organisation_id");
               RETURN_IF_ERROR(
                   ApplyFieldMask(request->employer(), request->update_mask(), immutable, &merged));
-              ASSIGN_OR_RETURN(Employer updated, EmployerFromProto(merged));
+              Employer updated = EmployerFromProto(merged);
               RETURN_IF_ERROR(ValidateEmployer(updated));
               e = std::move(updated);
               return absl::OkStatus();
@@ -123,7 +123,8 @@ grpc::Status VacancyServiceImpl::CreateVacancy(grpc::ServerContext* context,
                                                v1::Vacancy* response) {
   absl::Status status = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(services_, *context));
-    ASSIGN_OR_RETURN(Vacancy v, VacancyFromProto(request->vacancy()));
+    std::vector<FieldViolation> unparsed;
+    Vacancy v = VacancyFromProto(request->vacancy(), &unparsed);
     RETURN_IF_ERROR(RequireId(v.employer_id, "vacancy.employer_id"));
     absl::StatusOr<Employer> employer = services_.repository->GetEmployer(v.employer_id);
     if (absl::IsNotFound(employer.status())) {
@@ -132,7 +133,8 @@ grpc::Status VacancyServiceImpl::CreateVacancy(grpc::ServerContext* context,
     }
     RETURN_IF_ERROR(employer.status());
     RETURN_IF_ERROR(RequireWriter(caller, employer->organisation_id, "vacancies of this employer"));
-    RETURN_IF_ERROR(ValidateVacancy(v, *employer, *services_.taxonomy));
+    RETURN_IF_ERROR(MergeViolations(unparsed, ValidateVacancy(v, *employer, *services_.taxonomy),
+                                    "invalid vacancy"));
     ASSIGN_OR_RETURN(Vacancy stored, services_.repository->CreateVacancy(v));
     *response = VacancyToProto(stored);
     return absl::OkStatus();
@@ -191,8 +193,11 @@ grpc::Status VacancyServiceImpl::UpdateVacancy(grpc::ServerContext* context,
                            RETURN_IF_ERROR(ApplyFieldMask(
                                request->vacancy(), request->update_mask(),
                                {"id", "employer_id", "create_time", "update_time"}, &merged));
-                           ASSIGN_OR_RETURN(Vacancy updated, VacancyFromProto(merged));
-                           RETURN_IF_ERROR(ValidateVacancy(updated, employer, *services_.taxonomy));
+                           std::vector<FieldViolation> unparsed;
+                           Vacancy updated = VacancyFromProto(merged, &unparsed);
+                           RETURN_IF_ERROR(MergeViolations(
+                               unparsed, ValidateVacancy(updated, employer, *services_.taxonomy),
+                               "invalid vacancy"));
                            v = std::move(updated);
                            return absl::OkStatus();
                          }));

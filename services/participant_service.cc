@@ -38,14 +38,16 @@ grpc::Status ParticipantServiceImpl::CreateParticipant(grpc::ServerContext* cont
   absl::Status status = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(services_, *context));
     RETURN_IF_ERROR(RequireCoach(caller));
-    ASSIGN_OR_RETURN(Participant p, ParticipantFromProto(request->participant()));
+    std::vector<FieldViolation> unparsed;
+    Participant p = ParticipantFromProto(request->participant(), &unparsed);
     if (p.organisation_id.empty()) p.organisation_id = caller.organisation_id;
     if (!caller.SameOrganisation(p.organisation_id)) {
       return absl::PermissionDeniedError(absl::StrCat(
           "participant.organisation_id: a ", RoleName(caller.role), " of \"",
           caller.organisation_id, "\" cannot create participants for \"", p.organisation_id, "\""));
     }
-    RETURN_IF_ERROR(ValidateParticipant(p, *services_.taxonomy));
+    RETURN_IF_ERROR(MergeViolations(unparsed, ValidateParticipant(p, *services_.taxonomy),
+                                    "invalid participant"));
     RETURN_IF_ERROR(services_.repository->EnsureOrganisation(p.organisation_id));
     ASSIGN_OR_RETURN(Participant stored, services_.repository->CreateParticipant(p));
     *response = ParticipantToProto(stored);
@@ -112,8 +114,10 @@ grpc::Status ParticipantServiceImpl::UpdateParticipant(grpc::ServerContext* cont
           if (!caller.is_admin()) immutable.push_back("organisation_id");
           RETURN_IF_ERROR(
               ApplyFieldMask(request->participant(), request->update_mask(), immutable, &merged));
-          ASSIGN_OR_RETURN(Participant updated, ParticipantFromProto(merged));
-          RETURN_IF_ERROR(ValidateParticipant(updated, *services_.taxonomy));
+          std::vector<FieldViolation> unparsed;
+          Participant updated = ParticipantFromProto(merged, &unparsed);
+          RETURN_IF_ERROR(MergeViolations(
+              unparsed, ValidateParticipant(updated, *services_.taxonomy), "invalid participant"));
           p = std::move(updated);
           return absl::OkStatus();
         }));

@@ -18,9 +18,7 @@ using ::testing::Not;
 class FakeCatalog : public ConceptCatalog {
  public:
   bool HasSkill(std::string_view uri) const override { return uri.rfind("esco:s/", 0) == 0; }
-  bool HasOccupation(std::string_view uri) const override {
-    return uri.rfind("esco:o/", 0) == 0;
-  }
+  bool HasOccupation(std::string_view uri) const override { return uri.rfind("esco:o/", 0) == 0; }
 };
 
 Participant ValidParticipant() {
@@ -89,8 +87,7 @@ TEST(ValidationTest, ReportsEveryOffendingFieldWithItsPath) {
   EXPECT_THAT(v, Contains(Field(&FieldViolation::field, "participant.home.point.lat")));
   EXPECT_THAT(v, Contains(Field(&FieldViolation::field, "participant.skills[1].level")));
   EXPECT_THAT(v, Contains(Field(&FieldViolation::field, "participant.skills[2].skill_uri")));
-  EXPECT_THAT(v, Contains(Field(&FieldViolation::field,
-                                "participant.availability[0].end_minute")));
+  EXPECT_THAT(v, Contains(Field(&FieldViolation::field, "participant.availability[0].end_minute")));
   EXPECT_THAT(v, Not(Contains(Field(&FieldViolation::field, "participant.skills[0].level"))));
 }
 

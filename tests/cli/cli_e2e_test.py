@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""End-to-end test of the carvematch command: serve, keys, import, list, get, match,
+the Python client example, SIGKILL durability and graceful SIGTERM.
+
+Usage: cli_e2e_test.py PATH_TO_CARVEMATCH   (run from the repository root)
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import unittest
+
+CARVEMATCH = None
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEMO = os.path.join(ROOT, "data", "demo")
+
+
+def run(*args, check=True, env=None):
+    result = subprocess.run([CARVEMATCH, *args], capture_output=True, text=True, timeout=120,
+                            env=env)
+    if check and result.returncode != 0:
+        raise AssertionError(f"carvematch {' '.join(args)} failed ({result.returncode}):\n"
+                             f"{result.stdout}\n{result.stderr}")
+    return result
+
+
+class Server:
+    def __init__(self, db):
+        self.process = subprocess.Popen(
+            [CARVEMATCH, "serve", "--db", db, "--listen", "127.0.0.1:0"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        if not line.startswith("listening "):
+            self.process.kill()
+            raise AssertionError("server did not start: " + line + self.process.stderr.read())
+        self.address = "127.0.0.1:" + line.split()[1]
+
+    def close(self):
+        self.process.stdout.close()
+        self.process.stderr.close()
+
+
+class CliTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="carvematch-e2e-")
+        self.db = os.path.join(self.dir, "store.db")
+        self.key = run("keys", "create", "--db", self.db, "--org", "org-e2e-admin",
+                       "--role", "admin").stdout.strip()
+        self.assertTrue(self.key.startswith("cm_"))
+        self.server = Server(self.db)
+
+    def tearDown(self):
+        if self.server.process.poll() is None:
+            self.server.process.kill()
+            self.server.process.wait()
+        self.server.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def client(self, *args, check=True):
+        return run(*args, "--server", self.server.address, "--key", self.key, check=check)
+
+    def import_demo(self):
+        out = self.client("import", os.path.join(DEMO, "employers.json"),
+                          os.path.join(DEMO, "vacancies.json"),
+                          os.path.join(DEMO, "participants.json")).stdout
+        self.assertIn("created", out)
+
+    def test_import_list_get_match(self):
+        self.import_demo()
+        with open(os.path.join(DEMO, "participants.json")) as f:
+            participants = json.load(f)["participants"]
+        listed = self.client("list", "participants", "--json").stdout.splitlines()
+        self.assertEqual(len(listed), len(participants))
+        first = participants[0]["id"]
+        got = json.loads(self.client("get", "participant", first).stdout)
+        self.assertEqual(got["id"], first)
+        table = self.client("list", "vacancies").stdout
+        self.assertIn("title", table.splitlines()[0])
+
+        out = self.client("match", "participant", first, "--include-blocked").stdout
+        self.assertIn(f"Vacancies for participant {first}", out)
+        self.assertRegex(out, r"(fits|blocked)")
+
+        with open(os.path.join(DEMO, "vacancies.json")) as f:
+            vacancy = json.load(f)["vacancies"][0]["id"]
+        lines = self.client("match", "vacancy", vacancy, "--json",
+                            "--include-blocked").stdout.splitlines()
+        self.assertTrue(lines)
+        self.assertTrue(json.loads(lines[0])["cardId"].startswith("cand-"))
+
+    def test_import_twice_replaces(self):
+        self.import_demo()
+        out = self.client("import", os.path.join(DEMO, "employers.json")).stdout
+        self.assertIn("0 created", out)
+
+    def test_csv_import(self):
+        self.import_demo()
+        out = self.client("import", os.path.join(DEMO, "participants.csv")).stdout
+        self.assertIn("imported", out)
+
+    def test_bad_record_names_the_field(self):
+        bad = os.path.join(self.dir, "bad.json")
+        with open(bad, "w") as f:
+            json.dump({"participants": [{
+                "id": "p-bad", "organisationId": "org-x",
+                "home": {"point": {"lat": 123, "lon": 4.0}, "municipality": "Aalst"},
+                "transportModes": ["BIKE"]}]}, f)
+        result = self.client("import", bad, check=False)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("participants[0]", result.stderr)
+        self.assertIn("participant.home.point.lat", result.stderr)
+
+    def test_wrong_key_is_refused(self):
+        result = run("list", "participants", "--server", self.server.address,
+                     "--key", "cm_wrong", check=False)
+        self.assertEqual(result.returncode, 3)
+
+    def test_python_client_example(self):
+        self.import_demo()
+        gen = os.path.join(self.dir, "gen")
+        os.makedirs(gen)
+        protos = [os.path.join("carvematch", "v1", p) for p in
+                  ("common.proto", "participant.proto", "employer.proto", "vacancy.proto",
+                   "match.proto")] + [os.path.join("google", "rpc", p) for p in
+                                      ("status.proto", "error_details.proto")]
+        subprocess.run(["protoc", "-I", os.path.join(ROOT, "proto"), "--python_out", gen,
+                        *protos], check=True)
+        example = os.path.join(ROOT, "examples", "python", "rank_vacancies.py")
+        with open(os.path.join(DEMO, "participants.json")) as f:
+            first = json.load(f)["participants"][0]["id"]
+        env = dict(os.environ, PYTHONPATH=gen)
+        # Debian's interpreter: python3-grpcio and python3-protobuf are installed for it.
+        result = subprocess.run(["/usr/bin/python3", example, self.server.address, self.key, first],
+                                capture_output=True, text=True, timeout=60, env=env)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(result.stdout.strip())
+
+    def test_sigkill_loses_no_acknowledged_write(self):
+        self.import_demo()
+        batch = os.path.join(self.dir, "batch.json")
+        with open(os.path.join(DEMO, "participants.json")) as f:
+            template = json.load(f)["participants"][0]
+        people = []
+        for i in range(60):
+            p = dict(template)
+            p["id"] = f"p-kill-{i:03d}"
+            people.append(p)
+        with open(batch, "w") as f:
+            json.dump({"participants": people}, f)
+        self.client("import", batch)  # returns only after every write is acknowledged
+        self.server.process.send_signal(signal.SIGKILL)
+        self.server.process.wait()
+        self.server.close()
+        self.server = Server(self.db)
+        listed = [json.loads(line)["id"] for line in
+                  self.client("list", "participants", "--json").stdout.splitlines()]
+        for p in people:
+            self.assertIn(p["id"], listed)
+
+    def test_sigterm_stops_gracefully(self):
+        self.server.process.send_signal(signal.SIGTERM)
+        code = self.server.process.wait(timeout=30)
+        self.assertEqual(code, 0)
+        self.assertIn("stopped", self.server.process.stderr.read())
+
+    def test_usage_errors(self):
+        self.assertEqual(run("frobnicate", check=False).returncode, 2)
+        result = run("keys", "create", "--db", self.db, "--org", "o", "--role", "boss",
+                     check=False)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("unknown role", result.stderr)
+
+
+if __name__ == "__main__":
+    CARVEMATCH = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)

@@ -1,0 +1,397 @@
+// The v1 services in-process over a real gRPC channel, on a real SQLite file: auth,
+// tenancy, validation errors with field violations, field masks, paging, matching.
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "carvematch/v1/employer.grpc.pb.h"
+#include "carvematch/v1/match.grpc.pb.h"
+#include "carvematch/v1/participant.grpc.pb.h"
+#include "carvematch/v1/vacancy.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/client_context.h"
+#include "gtest/gtest.h"
+#include "matcher/matcher.h"
+#include "matcher/taxonomy_credit.h"
+#include "mobility/travel.h"
+#include "services/server.h"
+#include "storage/sqlite_repository.h"
+#include "taxonomy/taxonomy.h"
+
+namespace carvematch {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+constexpr char kCook[] = "http://data.europa.eu/esco/skill/cook";
+constexpr char kClean[] = "http://data.europa.eu/esco/skill/clean";
+constexpr char kCater[] = "http://data.europa.eu/esco/skill/cater";
+constexpr char kKitchenHelp[] = "http://data.europa.eu/esco/occupation/kitchen-help";
+
+EscoRelease SmallRelease() {
+  EscoRelease r;
+  r.version = "test";
+  r.skills = {{kCook, "prepare meals", "skill/competence", "cross-sector"},
+              {kClean, "clean surfaces", "skill/competence", "transversal"},
+              {kCater, "cater for groups", "skill/competence", "cross-sector"}};
+  r.occupations = {{kKitchenHelp, "kitchen help", "9412"}};
+  r.occupation_skills = {{kKitchenHelp, kCook, true}, {kKitchenHelp, kClean, true}};
+  r.skill_relations = {{kCater, kCook, true}};
+  return r;
+}
+
+// Field paths of the google.rpc.BadRequest detail of a failed call.
+std::vector<std::string> ViolatedFields(const grpc::Status& status) {
+  std::vector<std::string> fields;
+  google::rpc::Status rich;
+  if (!rich.ParseFromString(status.error_details())) return fields;
+  for (const auto& any : rich.details()) {
+    google::rpc::BadRequest bad;
+    if (!any.UnpackTo(&bad)) continue;
+    for (const auto& v : bad.field_violations()) fields.push_back(v.field());
+  }
+  return fields;
+}
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("carvematch-service-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto repo = SqliteRepository::Open((dir_ / "store.db").string());
+    ASSERT_TRUE(repo.ok()) << repo.status();
+    repo_ = std::move(*repo);
+    taxonomy_ = std::make_unique<Taxonomy>(SmallRelease());
+    credit_ = std::make_unique<TaxonomyCredit>(*taxonomy_);
+    matcher_ = std::make_unique<Matcher>(*credit_, travel_);
+    ServiceContext context{repo_.get(), taxonomy_.get(), matcher_.get()};
+    ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    auto server = Server::Start(context, options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    channel_ = server_->InProcessChannel();
+    participants_ = v1::ParticipantService::NewStub(channel_);
+    employers_ = v1::EmployerService::NewStub(channel_);
+    vacancies_ = v1::VacancyService::NewStub(channel_);
+    matches_ = v1::MatchService::NewStub(channel_);
+    coach_a_ = Key("org-a", "coach");
+    coach_b_ = Key("org-b", "coach");
+    employer_ = Key("org-e", "employer");
+    admin_ = Key("org-admin", "admin");
+  }
+
+  void TearDown() override {
+    server_.reset();
+    repo_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::string Key(const std::string& org, const std::string& role) {
+    EXPECT_TRUE(repo_->EnsureOrganisation(org).ok());
+    auto key = repo_->CreateApiKey(org, role);
+    EXPECT_TRUE(key.ok()) << key.status();
+    return key->plaintext;
+  }
+
+  std::unique_ptr<grpc::ClientContext> As(const std::string& key) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    if (!key.empty()) context->AddMetadata("authorization", "Bearer " + key);
+    return context;
+  }
+
+  static v1::Participant NewParticipant(const std::string& id) {
+    v1::Participant p;
+    p.set_id(id);
+    p.mutable_home()->mutable_point()->set_lat(50.9378);
+    p.mutable_home()->mutable_point()->set_lon(4.0403);
+    p.mutable_home()->set_municipality("Aalst");
+    p.add_transport_modes(v1::BIKE);
+    p.set_max_commute_minutes(40);
+    v1::SkillClaim* s = p.add_skills();
+    s->set_skill_uri(kCater);
+    s->set_level(2);
+    s->set_source(v1::VOLUNTEERING);
+    p.mutable_dutch()->set_listening_text("1.2");
+    p.mutable_dutch()->set_speaking_text("1.2");
+    p.mutable_dutch()->set_reading(v1::A1);
+    p.mutable_dutch()->set_writing(v1::A1);
+    p.mutable_consent()->set_share_anonymous_card(true);
+    return p;
+  }
+
+  grpc::Status CreateParticipant(const std::string& key, const v1::Participant& p,
+                                 v1::Participant* out = nullptr) {
+    v1::CreateParticipantRequest request;
+    *request.mutable_participant() = p;
+    v1::Participant response;
+    return participants_->CreateParticipant(As(key).get(), request, out ? out : &response);
+  }
+
+  // An employer of org-e with one site in Aalst and a kitchen vacancy.
+  void CreateKitchen() {
+    v1::CreateEmployerRequest e;
+    e.mutable_employer()->set_id("emp-kitchen");
+    e.mutable_employer()->set_display_name("Sociaal restaurant");
+    e.mutable_employer()->set_sector("I56");
+    v1::Site* site = e.mutable_employer()->add_sites();
+    site->set_id("main");
+    site->set_name("Restaurant");
+    site->mutable_location()->mutable_point()->set_lat(50.9410);
+    site->mutable_location()->mutable_point()->set_lon(4.0330);
+    site->mutable_location()->set_municipality("Aalst");
+    v1::Employer employer;
+    ASSERT_TRUE(employers_->CreateEmployer(As(employer_).get(), e, &employer).ok());
+    EXPECT_EQ(employer.organisation_id(), "org-e");
+
+    v1::CreateVacancyRequest v;
+    v1::Vacancy* vac = v.mutable_vacancy();
+    vac->set_id("v-kitchen");
+    vac->set_employer_id("emp-kitchen");
+    vac->set_site_id("main");
+    vac->set_title("Kitchen help");
+    vac->set_occupation_uri(kKitchenHelp);
+    vac->set_hours_per_week(20);
+    vac->set_contract_type(v1::OPEN_ENDED);
+    for (v1::Weekday d : {v1::MONDAY, v1::TUESDAY, v1::WEDNESDAY, v1::THURSDAY, v1::FRIDAY}) {
+      v1::WeeklySpan* s = vac->add_shifts();
+      s->set_day(d);
+      s->set_start_minute(10 * 60);
+      s->set_end_minute(14 * 60);
+    }
+    v1::Task* t = vac->add_tasks();
+    t->set_id("prep");
+    t->set_description("prepare vegetables and meals");
+    t->set_hours_per_week(20);
+    v1::SkillRequirement* r = t->add_skills();
+    r->set_skill_uri(kCook);
+    r->set_level(2);
+    r->set_essential(true);
+    t->mutable_dutch()->set_speaking(v1::A2);
+    t->mutable_dutch()->set_listening(v1::A2);
+    vac->add_accommodations(v1::LANGUAGE_COACHING);
+    v1::Vacancy vacancy;
+    grpc::Status status = vacancies_->CreateVacancy(As(employer_).get(), v, &vacancy);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteRepository> repo_;
+  std::unique_ptr<Taxonomy> taxonomy_;
+  std::unique_ptr<TaxonomyCredit> credit_;
+  TravelModel travel_;
+  std::unique_ptr<Matcher> matcher_;
+  std::unique_ptr<Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::ParticipantService::Stub> participants_;
+  std::unique_ptr<v1::EmployerService::Stub> employers_;
+  std::unique_ptr<v1::VacancyService::Stub> vacancies_;
+  std::unique_ptr<v1::MatchService::Stub> matches_;
+  std::string coach_a_, coach_b_, employer_, admin_;
+};
+
+TEST_F(ServiceTest, CallsWithoutAValidKeyAreUnauthenticated) {
+  v1::GetParticipantRequest request;
+  request.set_id("p-1");
+  v1::Participant response;
+  EXPECT_EQ(participants_->GetParticipant(As("").get(), request, &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      participants_->GetParticipant(As("cm_not-a-key").get(), request, &response).error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(ServiceTest, CoachSeesOnlyOwnOrganisationsParticipants) {
+  v1::Participant created;
+  ASSERT_TRUE(CreateParticipant(coach_a_, NewParticipant("p-1"), &created).ok());
+  EXPECT_EQ(created.organisation_id(), "org-a");
+  EXPECT_EQ(created.dutch().listening(), v1::A2);  // "1.2" read as A2
+  EXPECT_GT(created.create_time().seconds(), 0);
+
+  v1::GetParticipantRequest get;
+  get.set_id("p-1");
+  v1::Participant fetched;
+  EXPECT_TRUE(participants_->GetParticipant(As(coach_a_).get(), get, &fetched).ok());
+  EXPECT_EQ(participants_->GetParticipant(As(coach_b_).get(), get, &fetched).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(participants_->GetParticipant(As(employer_).get(), get, &fetched).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  v1::ListParticipantsRequest list;
+  v1::ListParticipantsResponse listed;
+  ASSERT_TRUE(participants_->ListParticipants(As(coach_b_).get(), list, &listed).ok());
+  EXPECT_THAT(listed.participants(), IsEmpty());
+
+  v1::Participant other_org = NewParticipant("p-2");
+  other_org.set_organisation_id("org-a");
+  EXPECT_EQ(CreateParticipant(coach_b_, other_org).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ServiceTest, BadParticipantIsRefusedWithEveryFieldAndNothingStored) {
+  v1::Participant p = NewParticipant("p-bad");
+  p.mutable_home()->mutable_point()->set_lat(123);
+  p.mutable_skills(0)->set_skill_uri("http://data.europa.eu/esco/skill/does-not-exist");
+  p.mutable_skills(0)->set_level(9);
+  p.mutable_dutch()->set_speaking_text("1.3");
+  v1::WeeklySpan* span = p.add_availability();
+  span->set_day(v1::MONDAY);
+  span->set_start_minute(600);
+  span->set_end_minute(540);
+  grpc::Status status = CreateParticipant(coach_a_, p);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status),
+              UnorderedElementsAre("participant.dutch.speaking_text", "participant.home.point.lat",
+                                   "participant.skills[0].skill_uri", "participant.skills[0].level",
+                                   "participant.availability[0].end_minute"));
+  v1::GetParticipantRequest get;
+  get.set_id("p-bad");
+  v1::Participant fetched;
+  EXPECT_EQ(participants_->GetParticipant(As(coach_a_).get(), get, &fetched).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ServiceTest, UpdateWithFieldMaskReplacesOnlyTheNamedFields) {
+  ASSERT_TRUE(CreateParticipant(coach_a_, NewParticipant("p-1")).ok());
+  v1::UpdateParticipantRequest update;
+  update.mutable_participant()->set_id("p-1");
+  update.mutable_participant()->set_max_hours_per_week(19);
+  update.mutable_update_mask()->add_paths("max_hours_per_week");
+  v1::Participant updated;
+  grpc::Status status = participants_->UpdateParticipant(As(coach_a_).get(), update, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.max_hours_per_week(), 19);
+  EXPECT_EQ(updated.home().municipality(), "Aalst");
+  EXPECT_EQ(updated.skills_size(), 1);
+
+  update.mutable_update_mask()->set_paths(0, "shoe_size");
+  status = participants_->UpdateParticipant(As(coach_a_).get(), update, &updated);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("update_mask.paths[0]"));
+
+  update.mutable_update_mask()->set_paths(0, "max_hours_per_week");
+  update.mutable_participant()->set_max_hours_per_week(90);
+  status = participants_->UpdateParticipant(As(coach_a_).get(), update, &updated);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("participant.max_hours_per_week"));
+  v1::GetParticipantRequest get;
+  get.set_id("p-1");
+  v1::Participant fetched;
+  ASSERT_TRUE(participants_->GetParticipant(As(coach_a_).get(), get, &fetched).ok());
+  EXPECT_EQ(fetched.max_hours_per_week(), 19);  // the refused update left no trace
+
+  EXPECT_EQ(participants_->UpdateParticipant(As(coach_b_).get(), update, &updated).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ServiceTest, ListPagesThroughAllParticipants) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(CreateParticipant(coach_a_, NewParticipant("p-" + std::to_string(i))).ok());
+  }
+  std::vector<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    v1::ListParticipantsRequest request;
+    request.set_page_size(2);
+    request.set_page_token(token);
+    v1::ListParticipantsResponse response;
+    ASSERT_TRUE(participants_->ListParticipants(As(coach_a_).get(), request, &response).ok());
+    for (const auto& p : response.participants()) seen.push_back(p.id());
+    token = response.next_page_token();
+    ++pages;
+  } while (!token.empty());
+  EXPECT_EQ(pages, 3);
+  EXPECT_THAT(seen, ElementsAre("p-0", "p-1", "p-2", "p-3", "p-4"));
+
+  v1::ListParticipantsRequest too_big;
+  too_big.set_page_size(5000);
+  v1::ListParticipantsResponse response;
+  grpc::Status status = participants_->ListParticipants(As(coach_a_).get(), too_big, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("page_size"));
+}
+
+TEST_F(ServiceTest, VacancyRulesAndEmployerOwnership) {
+  CreateKitchen();
+  v1::CreateVacancyRequest v;
+  v.mutable_vacancy()->set_id("v-2");
+  v.mutable_vacancy()->set_employer_id("emp-kitchen");
+  v1::Vacancy out;
+  EXPECT_EQ(vacancies_->CreateVacancy(As(coach_a_).get(), v, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status status = vacancies_->CreateVacancy(As(employer_).get(), v, &out);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  std::vector<std::string> fields = ViolatedFields(status);
+  EXPECT_THAT(fields, testing::Contains("vacancy.site_id"));
+  EXPECT_THAT(fields, testing::Contains("vacancy.shifts"));
+  EXPECT_THAT(fields, testing::Contains("vacancy.contract_type"));
+
+  v1::DeleteEmployerRequest del;
+  del.set_id("emp-kitchen");
+  google::protobuf::Empty empty;
+  EXPECT_EQ(employers_->DeleteEmployer(As(employer_).get(), del, &empty).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  v1::GetVacancyRequest get;
+  get.set_id("v-kitchen");
+  v1::Vacancy fetched;
+  ASSERT_TRUE(vacancies_->GetVacancy(As(coach_a_).get(), get, &fetched).ok());
+  EXPECT_EQ(fetched.tasks(0).skills(0).skill_uri(), kCook);
+  EXPECT_TRUE(fetched.tasks(0).alongside_colleagues());
+}
+
+TEST_F(ServiceTest, CoachRanksVacanciesWithExplanations) {
+  CreateKitchen();
+  ASSERT_TRUE(CreateParticipant(coach_a_, NewParticipant("p-1")).ok());
+  v1::RankVacanciesRequest request;
+  request.set_participant_id("p-1");
+  request.set_include_blocked(true);
+  v1::RankVacanciesResponse response;
+  grpc::Status status = matches_->RankVacancies(As(coach_a_).get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.matches_size(), 1);
+  const v1::Match& m = response.matches(0);
+  EXPECT_EQ(m.vacancy_id(), "v-kitchen");
+  EXPECT_EQ(m.employer_name(), "Sociaal restaurant");
+  EXPECT_NE(m.tier(), v1::TIER_UNSPECIFIED);
+  EXPECT_GT(m.score(), 0);
+  EXPECT_FALSE(m.items().empty());
+
+  EXPECT_EQ(matches_->RankVacancies(As(coach_b_).get(), request, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(matches_->RankVacancies(As(employer_).get(), request, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ServiceTest, EmployerSeesOnlyAnonymousCardsOfConsentingParticipants) {
+  CreateKitchen();
+  ASSERT_TRUE(CreateParticipant(coach_a_, NewParticipant("p-yes")).ok());
+  v1::Participant no = NewParticipant("p-no");
+  no.mutable_consent()->set_share_anonymous_card(false);
+  ASSERT_TRUE(CreateParticipant(coach_b_, no).ok());
+
+  v1::RankParticipantsRequest request;
+  request.set_vacancy_id("v-kitchen");
+  request.set_include_blocked(true);
+  v1::RankParticipantsResponse response;
+  ASSERT_TRUE(matches_->RankParticipants(As(employer_).get(), request, &response).ok());
+  ASSERT_EQ(response.candidates_size(), 1);
+  EXPECT_TRUE(response.candidates(0).participant_id().empty());
+  EXPECT_EQ(response.candidates(0).card_id().rfind("cand-", 0), 0u);
+  EXPECT_EQ(response.candidates(0).card_id().find("p-yes"), std::string::npos);
+
+  // A coach ranks only their own participants, and sees their ids.
+  ASSERT_TRUE(matches_->RankParticipants(As(coach_b_).get(), request, &response).ok());
+  ASSERT_EQ(response.candidates_size(), 1);
+  EXPECT_EQ(response.candidates(0).participant_id(), "p-no");
+}
+
+}  // namespace
+}  // namespace carvematch
