@@ -339,7 +339,7 @@ MatchResult Matcher::Evaluate(const Participant& p, const Vacancy& v, const Empl
         commute.minutes = offered->minutes;
         commute.travel_mode = offered->travel_mode;
         if (offered->acc == Accommodation::kBikeLease) commute.mode = TransportMode::kEBike;
-        commute.message = absl::StrCat(own, "; the employer offers ", offered->text);
+        commute.message = absl::StrCat(own, "; offered by the employer: ", offered->text);
       } else {
         commute.status = ItemStatus::kBlocker;
         commute.travel_mode = best_mode.value_or(TransportMode::kWalk);

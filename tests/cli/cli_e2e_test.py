@@ -166,6 +166,22 @@ class CliTest(unittest.TestCase):
         self.assertEqual(code, 0)
         self.assertIn("stopped", self.server.process.stderr.read())
 
+    def test_taxonomy_import(self):
+        db = os.path.join(self.dir, "taxonomy.db")
+        out = run("taxonomy", "import", os.path.join(ROOT, "data", "esco"), "--db", db).stdout
+        self.assertIn("13896 skills, 3007 occupations", out)
+        server = Server(db)
+        try:
+            server.process.send_signal(signal.SIGTERM)
+            self.assertEqual(server.process.wait(timeout=30), 0)
+            self.assertIn("imported into", server.process.stderr.read())
+        finally:
+            server.close()
+        missing = run("taxonomy", "import", os.path.join(self.dir, "nope"), "--db", db,
+                      check=False)
+        self.assertEqual(missing.returncode, 4)
+        self.assertIn("nope", missing.stderr)
+
     def test_usage_errors(self):
         self.assertEqual(run("frobnicate", check=False).returncode, 2)
         result = run("keys", "create", "--db", self.db, "--org", "o", "--role", "boss",

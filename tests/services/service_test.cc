@@ -1,6 +1,7 @@
 // The v1 services in-process over a real gRPC channel, on a real SQLite file: auth,
 // tenancy, validation errors with field violations, field masks, paging, matching.
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -12,6 +13,8 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "gtest/gtest.h"
 #include "matcher/matcher.h"
 #include "matcher/taxonomy_credit.h"
@@ -196,6 +199,66 @@ class ServiceTest : public ::testing::Test {
   std::unique_ptr<v1::MatchService::Stub> matches_;
   std::string coach_a_, coach_b_, employer_, admin_;
 };
+
+TEST_F(ServiceTest, HealthServiceReportsServing) {
+  // grpc.health.v1.Health/Check with an empty HealthCheckRequest (the whole server);
+  // the answer HealthCheckResponse{status: SERVING} encodes as the bytes 08 01.
+  grpc::GenericStub stub(channel_);
+  grpc::ClientContext context;
+  grpc::Slice empty("");
+  grpc::ByteBuffer request(&empty, 1);
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status status) { done.set_value(status); });
+  grpc::Status status = done.get_future().get();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(response.Dump(&slices).ok());
+  std::string bytes;
+  for (const grpc::Slice& slice : slices) {
+    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  EXPECT_EQ(bytes, std::string("\x08\x01", 2));
+}
+
+TEST_F(ServiceTest, ReflectionListsTheServices) {
+  // grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo with one request
+  // {list_services: ""} (field 7, empty string: bytes 3a 00), over a completion queue.
+  grpc::GenericStub stub(channel_);
+  grpc::ClientContext context;
+  grpc::CompletionQueue cq;
+  auto call = stub.PrepareCall(
+      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  ASSERT_NE(call, nullptr);
+  void* tag = nullptr;
+  bool ok = false;
+  call->StartCall(reinterpret_cast<void*>(1));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  grpc::Slice list_services(std::string("\x3a\x00", 2));
+  grpc::ByteBuffer request(&list_services, 1);
+  call->Write(request, reinterpret_cast<void*>(2));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  grpc::ByteBuffer response;
+  call->Read(&response, reinterpret_cast<void*>(3));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  call->WritesDone(reinterpret_cast<void*>(4));
+  ASSERT_TRUE(cq.Next(&tag, &ok));
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  ASSERT_TRUE(cq.Next(&tag, &ok));
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(response.Dump(&slices).ok());
+  std::string bytes;
+  for (const grpc::Slice& slice : slices) {
+    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  for (const char* service :
+       {"carvematch.v1.ParticipantService", "carvematch.v1.EmployerService",
+        "carvematch.v1.VacancyService", "carvematch.v1.MatchService", "grpc.health.v1.Health"}) {
+    EXPECT_NE(bytes.find(service), std::string::npos) << service;
+  }
+}
 
 TEST_F(ServiceTest, CallsWithoutAValidKeyAreUnauthenticated) {
   v1::GetParticipantRequest request;
