@@ -43,6 +43,14 @@ void PrintItems(const google::protobuf::RepeatedPtrField<v1::ExplanationItem>& i
   }
 }
 
+// "would fit with: flexible start + bike lease" for a blocked pair that can be unblocked.
+std::string Unblock(const google::protobuf::RepeatedField<int>& accommodations) {
+  std::vector<std::string> names;
+  for (int a : accommodations)
+    names.push_back(AccommodationLabel(static_cast<v1::Accommodation>(a)));
+  return absl::StrJoin(names, " + ");
+}
+
 std::string Commute(v1::TransportMode mode, int minutes) {
   if (mode == v1::TRANSPORT_MODE_UNSPECIFIED) return "-";
   return absl::StrCat(ModeName(mode), " ", minutes, " min");
@@ -149,6 +157,7 @@ void PrintMatches(const std::vector<v1::Match>& matches, std::ostream& out) {
       }
       out << "   relies on: " << absl::StrJoin(names, ", ");
     }
+    if (!m.unblock_with().empty()) out << "   would fit with: " << Unblock(m.unblock_with());
     out << "\n";
     PrintItems(m.items(), out);
   }
@@ -165,6 +174,9 @@ void PrintCandidates(const std::vector<v1::CandidateCard>& cards, std::ostream& 
                            c.card_id(), TierName(c.tier()), c.score(), c.min_hours_per_week(),
                            c.max_hours_per_week(), Commute(c.commute_mode(), c.commute_minutes()));
     if (!c.participant_id().empty()) out << "      participant: " << c.participant_id() << "\n";
+    if (!c.unblock_with().empty()) {
+      out << "      would fit with: " << Unblock(c.unblock_with()) << "\n";
+    }
     PrintItems(c.items(), out);
   }
 }

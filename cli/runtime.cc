@@ -23,6 +23,9 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const std::string& db_pat
   runtime->travel_ = std::make_unique<TravelModel>();
   runtime->credit_ = std::make_unique<TaxonomyCredit>(*runtime->taxonomy_);
   runtime->matcher_ = std::make_unique<Matcher>(*runtime->credit_, *runtime->travel_);
+  ASSIGN_OR_RETURN(runtime->index_, MatchIndex::Load(*runtime->repository_));
+  log << "carvematch: index: " << runtime->index_->participant_count() << " participants, "
+      << runtime->index_->vacancy_count() << " vacancies\n";
   return runtime;
 }
 
@@ -31,6 +34,7 @@ ServiceContext Runtime::context() const {
   context.repository = repository_.get();
   context.taxonomy = taxonomy_.get();
   context.matcher = matcher_.get();
+  context.index = index_.get();
   return context;
 }
 

@@ -12,6 +12,7 @@
 #include "matcher/taxonomy_credit.h"
 #include "mobility/travel.h"
 #include "services/context.h"
+#include "services/match_index.h"
 #include "storage/sqlite_repository.h"
 #include "taxonomy/taxonomy.h"
 
@@ -33,6 +34,7 @@ class Runtime {
   std::unique_ptr<TravelModel> travel_;
   std::unique_ptr<TaxonomyCredit> credit_;
   std::unique_ptr<Matcher> matcher_;
+  std::unique_ptr<MatchIndex> index_;
 };
 
 }  // namespace carvematch

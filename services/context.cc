@@ -1,5 +1,7 @@
 #include "services/context.h"
 
+#include <iostream>
+
 #include "absl/strings/str_cat.h"
 #include "model/status.h"
 
@@ -14,6 +16,12 @@ absl::StatusOr<Caller> Authenticate(const ServiceContext& services,
   caller.organisation_id = key.organisation_id;
   ASSIGN_OR_RETURN(caller.role, ParseRole(key.role));
   return caller;
+}
+
+void Reindex(const absl::Status& refresh, const std::string& what) {
+  if (!refresh.ok()) {
+    std::cerr << "carvematch: index not refreshed for " << what << ": " << refresh << "\n";
+  }
 }
 
 absl::StatusOr<int> PageSize(int requested) {

@@ -8,6 +8,7 @@
 #include "grpcpp/server_context.h"
 #include "matcher/matcher.h"
 #include "services/auth.h"
+#include "services/match_index.h"
 #include "storage/repository.h"
 #include "taxonomy/taxonomy.h"
 
@@ -17,7 +18,13 @@ struct ServiceContext {
   Repository* repository = nullptr;
   const Taxonomy* taxonomy = nullptr;
   const Matcher* matcher = nullptr;
+  // What matching reads, kept current by the services after each write.
+  MatchIndex* index = nullptr;
 };
+
+// Brings the index up to date after a committed write of one record. A failure is
+// logged, not returned: the write itself succeeded and is in the store.
+void Reindex(const absl::Status& refresh, const std::string& what);
 
 // Resolves the caller's API key; Unauthenticated for a missing, unknown or revoked key.
 absl::StatusOr<Caller> Authenticate(const ServiceContext& services,

@@ -43,6 +43,7 @@ grpc::Status EmployerServiceImpl::CreateEmployer(grpc::ServerContext* context,
     RETURN_IF_ERROR(ValidateEmployer(e));
     RETURN_IF_ERROR(services_.repository->EnsureOrganisation(e.organisation_id));
     ASSIGN_OR_RETURN(Employer stored, services_.repository->CreateEmployer(e));
+    Reindex(services_.index->RefreshEmployer(*services_.repository, stored.id), stored.id);
     *response = EmployerToProto(stored);
     return absl::OkStatus();
   }();
@@ -99,6 +100,7 @@ grpc::Status EmployerServiceImpl::UpdateEmployer(grpc::ServerContext* context,
               e = std::move(updated);
               return absl::OkStatus();
             }));
+    Reindex(services_.index->RefreshEmployer(*services_.repository, stored.id), stored.id);
     *response = EmployerToProto(stored);
     return absl::OkStatus();
   }();
@@ -113,7 +115,9 @@ grpc::Status EmployerServiceImpl::DeleteEmployer(grpc::ServerContext* context,
     RETURN_IF_ERROR(RequireId(request->id(), "id"));
     ASSIGN_OR_RETURN(Employer e, services_.repository->GetEmployer(request->id()));
     RETURN_IF_ERROR(RequireWriter(caller, e.organisation_id, "employer"));
-    return services_.repository->DeleteEmployer(request->id());
+    RETURN_IF_ERROR(services_.repository->DeleteEmployer(request->id()));
+    Reindex(services_.index->RefreshEmployer(*services_.repository, request->id()), request->id());
+    return absl::OkStatus();
   }();
   return ToGrpcStatus(status);
 }
@@ -136,6 +140,7 @@ grpc::Status VacancyServiceImpl::CreateVacancy(grpc::ServerContext* context,
     RETURN_IF_ERROR(MergeViolations(unparsed, ValidateVacancy(v, *employer, *services_.taxonomy),
                                     "invalid vacancy"));
     ASSIGN_OR_RETURN(Vacancy stored, services_.repository->CreateVacancy(v));
+    Reindex(services_.index->RefreshVacancy(*services_.repository, stored.id), stored.id);
     *response = VacancyToProto(stored);
     return absl::OkStatus();
   }();
@@ -201,6 +206,7 @@ grpc::Status VacancyServiceImpl::UpdateVacancy(grpc::ServerContext* context,
                            v = std::move(updated);
                            return absl::OkStatus();
                          }));
+    Reindex(services_.index->RefreshVacancy(*services_.repository, stored.id), stored.id);
     *response = VacancyToProto(stored);
     return absl::OkStatus();
   }();
@@ -216,7 +222,9 @@ grpc::Status VacancyServiceImpl::DeleteVacancy(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(Vacancy v, services_.repository->GetVacancy(request->id()));
     ASSIGN_OR_RETURN(Employer employer, services_.repository->GetEmployer(v.employer_id));
     RETURN_IF_ERROR(RequireWriter(caller, employer.organisation_id, "vacancies of this employer"));
-    return services_.repository->DeleteVacancy(request->id());
+    RETURN_IF_ERROR(services_.repository->DeleteVacancy(request->id()));
+    Reindex(services_.index->RefreshVacancy(*services_.repository, request->id()), request->id());
+    return absl::OkStatus();
   }();
   return ToGrpcStatus(status);
 }

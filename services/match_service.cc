@@ -6,7 +6,10 @@
 #include <map>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "matcher/what_if.h"
 #include "model/status.h"
 #include "services/convert.h"
 #include "services/grpc_status.h"
@@ -15,6 +18,7 @@ namespace carvematch {
 namespace {
 
 constexpr int kMaxLimit = 500;
+constexpr char kPageTokenPrefix[] = "rank1:";
 
 absl::StatusOr<int> Limit(int requested) {
   if (requested == 0) return 20;
@@ -22,6 +26,23 @@ absl::StatusOr<int> Limit(int requested) {
     return InvalidField("limit", absl::StrCat(requested, " is outside 1..", kMaxLimit));
   }
   return requested;
+}
+
+// Ranking page tokens carry the offset into the filtered ranking.
+absl::StatusOr<int> PageOffset(const std::string& token) {
+  if (token.empty()) return 0;
+  int offset = -1;
+  if (!absl::StartsWith(token, kPageTokenPrefix) ||
+      !absl::SimpleAtoi(token.substr(sizeof(kPageTokenPrefix) - 1), &offset) || offset < 0) {
+    return InvalidField("page_token", "not a token returned by this method");
+  }
+  return offset;
+}
+
+std::string NextPageToken(int offset, int limit, size_t total) {
+  return static_cast<size_t>(offset + limit) < total
+             ? absl::StrCat(kPageTokenPrefix, offset + limit)
+             : "";
 }
 
 // Family situation is a protected ground: an employer's card says that a personal
@@ -41,10 +62,97 @@ void ItemsToProto(const std::vector<ExplanationItem>& items, bool for_employer,
 
 v1::Tier TierToProto(Tier tier) { return static_cast<v1::Tier>(static_cast<int>(tier)); }
 
-void CommonToProto(const MatchResult& r, v1::TransportMode* mode, int32_t* minutes) {
-  *mode = r.commute_mode ? static_cast<v1::TransportMode>(static_cast<int>(*r.commute_mode))
-                         : v1::TRANSPORT_MODE_UNSPECIFIED;
-  *minutes = r.commute_minutes > 0 ? r.commute_minutes : 0;
+v1::TransportMode ModeToProto(const MatchResult& r) {
+  return r.commute_mode ? static_cast<v1::TransportMode>(static_cast<int>(*r.commute_mode))
+                        : v1::TRANSPORT_MODE_UNSPECIFIED;
+}
+
+void AccommodationsToProto(const std::vector<Accommodation>& list,
+                           google::protobuf::RepeatedField<int>* out) {
+  for (Accommodation a : list) out->Add(static_cast<int>(a));
+}
+
+// The filter of a request, checked. Tiers: BLOCKED only with include_blocked.
+struct Filter {
+  std::vector<Tier> tiers;
+  std::vector<std::string> sectors;
+  int max_commute_minutes = 0;
+  std::vector<TargetOutcome> outcomes;
+
+  bool Keeps(const MatchResult& r, const Vacancy& v, const Employer& e) const {
+    if (std::find(tiers.begin(), tiers.end(), r.tier) == tiers.end()) return false;
+    if (!sectors.empty() &&
+        std::none_of(sectors.begin(), sectors.end(), [&](const std::string& prefix) {
+          return absl::StartsWith(e.sector, prefix);
+        })) {
+      return false;
+    }
+    if (max_commute_minutes > 0 &&
+        (r.commute_minutes < 0 || r.commute_minutes > max_commute_minutes)) {
+      return false;
+    }
+    return outcomes.empty() ||
+           std::find(outcomes.begin(), outcomes.end(), v.outcome) != outcomes.end();
+  }
+};
+
+absl::StatusOr<Filter> FilterFromProto(const v1::MatchFilter& f, bool include_blocked) {
+  ViolationCollector c("filter");
+  Filter out;
+  for (int i = 0; i < f.tiers_size(); ++i) {
+    int t = f.tiers(i);
+    if (t < 1 || t > 3) {
+      c.Add(absl::StrCat("tiers[", i, "]"), "unknown tier");
+    } else if (t == v1::BLOCKED && !include_blocked) {
+      c.Add(absl::StrCat("tiers[", i, "]"), "BLOCKED needs include_blocked");
+    } else {
+      out.tiers.push_back(static_cast<Tier>(t));
+    }
+  }
+  if (out.tiers.empty() && f.tiers().empty()) {
+    out.tiers = {Tier::kFits, Tier::kFitsWithAccommodations};
+    if (include_blocked) out.tiers.push_back(Tier::kBlocked);
+  }
+  out.sectors.assign(f.sectors().begin(), f.sectors().end());
+  if (f.max_commute_minutes() < 0) c.Add("max_commute_minutes", "must not be negative");
+  out.max_commute_minutes = f.max_commute_minutes();
+  for (int i = 0; i < f.outcomes_size(); ++i) {
+    int o = f.outcomes(i);
+    if (o < 1 || o > 8) c.Add(absl::StrCat("outcomes[", i, "]"), "unknown outcome");
+    out.outcomes.push_back(static_cast<TargetOutcome>(o));
+  }
+  RETURN_IF_ERROR(c.Finish("invalid filter"));
+  return out;
+}
+
+absl::StatusOr<Hypothesis> HypothesisFromProto(const v1::Hypothesis& h) {
+  Hypothesis out;
+  for (int m : h.add_transport_modes())
+    out.add_transport_modes.push_back(static_cast<TransportMode>(m));
+  out.add_licences.assign(h.add_licences().begin(), h.add_licences().end());
+  std::vector<FieldViolation> unparsed;
+  v1::Participant carrier;  // reuse the participant conversion for the language texts
+  *carrier.mutable_dutch() = h.dutch();
+  out.dutch = ParticipantFromProto(carrier, &unparsed, "what_if").dutch;
+  out.max_commute_minutes = h.max_commute_minutes();
+  for (int a : h.add_accommodations())
+    out.add_accommodations.push_back(static_cast<Accommodation>(a));
+  ViolationCollector c("what_if");
+  for (size_t i = 0; i < out.add_transport_modes.size(); ++i) {
+    int m = static_cast<int>(out.add_transport_modes[i]);
+    if (m < 1 || m > kTransportModeCount) {
+      c.Add(absl::StrCat("add_transport_modes[", i, "]"), "unknown transport mode");
+    }
+  }
+  for (size_t i = 0; i < out.add_accommodations.size(); ++i) {
+    int a = static_cast<int>(out.add_accommodations[i]);
+    if (a < 1 || a > 8) c.Add(absl::StrCat("add_accommodations[", i, "]"), "unknown accommodation");
+  }
+  if (out.max_commute_minutes < 0 || out.max_commute_minutes > 240) {
+    c.Add("max_commute_minutes", "outside 0..240");
+  }
+  RETURN_IF_ERROR(MergeViolations(unparsed, c.Finish("invalid what_if"), "invalid what_if"));
+  return out;
 }
 
 }  // namespace
@@ -55,67 +163,81 @@ MatchServiceImpl::MatchServiceImpl(ServiceContext services) : services_(services
   card_salt_.assign(reinterpret_cast<const char*>(salt), sizeof(salt));
 }
 
+absl::StatusOr<std::shared_ptr<const Participant>> MatchServiceImpl::OwnParticipant(
+    const Caller& caller, const std::string& id) const {
+  if (!caller.is_admin() && !caller.coaches()) {
+    return absl::PermissionDeniedError(
+        "only coaches, agencies and admins rank vacancies for a participant");
+  }
+  if (id.empty()) return InvalidField("participant_id", "participant_id is required");
+  std::shared_ptr<const Participant> p = services_.index->FindParticipant(id);
+  if (p == nullptr || !caller.SameOrganisation(p->organisation_id)) {
+    return absl::NotFoundError(absl::StrCat("participant \"", id, "\" not found"));
+  }
+  return p;
+}
+
+void MatchServiceImpl::FillMatch(const MatchResult& r, const Vacancy& v, const Employer& e,
+                                 const Site& site, v1::Match* m) const {
+  m->set_participant_id(r.participant_id);
+  m->set_vacancy_id(r.vacancy_id);
+  m->set_tier(TierToProto(r.tier));
+  m->set_score(r.score);
+  m->set_commute_mode(ModeToProto(r));
+  m->set_commute_minutes(std::max(0, r.commute_minutes));
+  ItemsToProto(r.items, /*for_employer=*/false, m->mutable_items());
+  AccommodationsToProto(r.accommodations, m->mutable_accommodations());
+  m->set_vacancy_title(v.title);
+  m->set_employer_name(e.display_name);
+  m->set_municipality(site.location.municipality);
+  m->set_sector(e.sector);
+  m->set_outcome(static_cast<v1::TargetOutcome>(static_cast<int>(v.outcome)));
+}
+
 grpc::Status MatchServiceImpl::RankVacancies(grpc::ServerContext* context,
                                              const v1::RankVacanciesRequest* request,
                                              v1::RankVacanciesResponse* response) {
   absl::Status status = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(services_, *context));
-    if (!caller.is_admin() && !caller.coaches()) {
-      return absl::PermissionDeniedError(
-          "only coaches, agencies and admins rank vacancies for a participant");
-    }
-    if (request->participant_id().empty()) {
-      return InvalidField("participant_id", "participant_id is required");
-    }
+    ASSIGN_OR_RETURN(std::shared_ptr<const Participant> participant,
+                     OwnParticipant(caller, request->participant_id()));
     ASSIGN_OR_RETURN(int limit, Limit(request->limit()));
-    ASSIGN_OR_RETURN(Participant participant,
-                     services_.repository->GetParticipant(request->participant_id()));
-    if (!caller.SameOrganisation(participant.organisation_id)) {
-      return absl::NotFoundError(
-          absl::StrCat("participant \"", request->participant_id(), "\" not found"));
-    }
-    Repository& repo = *services_.repository;
-    VacancyListQuery open;
-    open.status = VacancyStatus::kOpen;
-    ASSIGN_OR_RETURN(std::vector<Vacancy> vacancies, ListAllVacancies(repo, open));
-    ASSIGN_OR_RETURN(std::vector<Employer> employers, ListAllEmployers(repo, ""));
-    RETURN_IF_ERROR(CheckAlive(*context));
-    std::map<std::string, const Employer*> by_id;
-    for (const Employer& e : employers) by_id[e.id] = &e;
+    ASSIGN_OR_RETURN(int offset, PageOffset(request->page_token()));
+    ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request->filter(), request->include_blocked()));
+
+    std::vector<MatchIndex::OpenVacancy> open = services_.index->OpenVacancies();
     std::vector<VacancyContext> candidates;
-    for (const Vacancy& v : vacancies) {
-      auto it = by_id.find(v.employer_id);
-      if (it == by_id.end()) continue;
-      const Site* site = it->second->FindSite(v.site_id);
+    std::map<std::string, VacancyContext> by_id;
+    for (const MatchIndex::OpenVacancy& o : open) {
+      const Site* site = o.employer->FindSite(o.vacancy->site_id);
       if (site == nullptr) continue;
-      candidates.push_back({&v, it->second, site});
+      candidates.push_back({o.vacancy.get(), o.employer.get(), site});
+      by_id[o.vacancy->id] = candidates.back();
     }
+    RETURN_IF_ERROR(CheckAlive(*context));
     MatchOptions options;
-    options.limit = limit;
+    options.limit = 0;  // all: the filter and the page come after
     options.include_blocked = request->include_blocked();
     ASSIGN_OR_RETURN(std::vector<MatchResult> results,
-                     services_.matcher->RankVacancies(participant, candidates, options));
-    std::map<std::string, const VacancyContext*> context_of;
-    for (const VacancyContext& c : candidates) context_of[c.vacancy->id] = &c;
+                     services_.matcher->RankVacancies(*participant, candidates, options));
+    std::vector<const MatchResult*> kept;
     for (const MatchResult& r : results) {
+      const VacancyContext& c = by_id[r.vacancy_id];
+      if (filter.Keeps(r, *c.vacancy, *c.employer)) kept.push_back(&r);
+    }
+    response->set_total_size(static_cast<int>(kept.size()));
+    response->set_next_page_token(NextPageToken(offset, limit, kept.size()));
+    for (size_t i = offset; i < kept.size() && i < static_cast<size_t>(offset + limit); ++i) {
+      const MatchResult& r = *kept[i];
+      const VacancyContext& c = by_id[r.vacancy_id];
       v1::Match* m = response->add_matches();
-      m->set_participant_id(r.participant_id);
-      m->set_vacancy_id(r.vacancy_id);
-      m->set_tier(TierToProto(r.tier));
-      m->set_score(r.score);
-      v1::TransportMode mode;
-      int32_t minutes;
-      CommonToProto(r, &mode, &minutes);
-      m->set_commute_mode(mode);
-      m->set_commute_minutes(minutes);
-      ItemsToProto(r.items, /*for_employer=*/false, m->mutable_items());
-      for (Accommodation a : r.accommodations) {
-        m->add_accommodations(static_cast<v1::Accommodation>(static_cast<int>(a)));
+      FillMatch(r, *c.vacancy, *c.employer, *c.site, m);
+      if (r.tier == Tier::kBlocked) {
+        RETURN_IF_ERROR(CheckAlive(*context));
+        ASSIGN_OR_RETURN(std::optional<std::vector<Accommodation>> unblock,
+                         SmallestUnblockingSet(*services_.matcher, *participant, c));
+        if (unblock) AccommodationsToProto(*unblock, m->mutable_unblock_with());
       }
-      const VacancyContext* c = context_of[r.vacancy_id];
-      m->set_vacancy_title(c->vacancy->title);
-      m->set_employer_name(c->employer->display_name);
-      m->set_municipality(c->site->location.municipality);
     }
     return absl::OkStatus();
   }();
@@ -131,9 +253,14 @@ grpc::Status MatchServiceImpl::RankParticipants(grpc::ServerContext* context,
       return InvalidField("vacancy_id", "vacancy_id is required");
     }
     ASSIGN_OR_RETURN(int limit, Limit(request->limit()));
-    Repository& repo = *services_.repository;
-    ASSIGN_OR_RETURN(Vacancy vacancy, repo.GetVacancy(request->vacancy_id()));
-    ASSIGN_OR_RETURN(Employer employer, repo.GetEmployer(vacancy.employer_id));
+    ASSIGN_OR_RETURN(int offset, PageOffset(request->page_token()));
+    ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request->filter(), request->include_blocked()));
+    MatchIndex::OpenVacancy found = services_.index->FindVacancy(request->vacancy_id());
+    if (found.vacancy == nullptr || found.employer == nullptr) {
+      return absl::NotFoundError(absl::StrCat("vacancy \"", request->vacancy_id(), "\" not found"));
+    }
+    const Vacancy& vacancy = *found.vacancy;
+    const Employer& employer = *found.employer;
     const Site* site = employer.FindSite(vacancy.site_id);
     if (site == nullptr) {
       return absl::FailedPreconditionError(
@@ -141,8 +268,9 @@ grpc::Status MatchServiceImpl::RankParticipants(grpc::ServerContext* context,
     }
     // Employers see candidates for their own vacancies only; coaches and agencies rank
     // their own participants for any vacancy; admins see everyone.
-    std::string scope;  // organisation whose participants are ranked; "" = all
-    if (caller.role == Role::kEmployer) {
+    std::string scope;
+    const bool for_employer = caller.role == Role::kEmployer;
+    if (for_employer) {
       if (employer.organisation_id != caller.organisation_id) {
         return absl::PermissionDeniedError(
             absl::StrCat("vacancy \"", vacancy.id, "\" is not one of your organisation's"));
@@ -150,23 +278,30 @@ grpc::Status MatchServiceImpl::RankParticipants(grpc::ServerContext* context,
     } else if (!caller.is_admin()) {
       scope = caller.organisation_id;
     }
-    ASSIGN_OR_RETURN(std::vector<Participant> pool, ListAllParticipants(repo, scope));
-    RETURN_IF_ERROR(CheckAlive(*context));
+    std::vector<std::shared_ptr<const Participant>> pool = services_.index->Participants(scope);
     std::vector<const Participant*> eligible;
     std::map<std::string, const Participant*> by_id;
-    for (const Participant& p : pool) {
+    for (const auto& p : pool) {
       // Employers only ever see people who agreed to share an anonymous card.
-      if (caller.role == Role::kEmployer && !p.consent.share_anonymous_card) continue;
-      eligible.push_back(&p);
-      by_id[p.id] = &p;
+      if (for_employer && !p->consent.share_anonymous_card) continue;
+      eligible.push_back(p.get());
+      by_id[p->id] = p.get();
     }
+    RETURN_IF_ERROR(CheckAlive(*context));
     MatchOptions options;
-    options.limit = limit;
+    options.limit = 0;
     options.include_blocked = request->include_blocked();
-    ASSIGN_OR_RETURN(
-        std::vector<MatchResult> results,
-        services_.matcher->RankParticipants({&vacancy, &employer, site}, eligible, options));
+    VacancyContext vacancy_context{&vacancy, &employer, site};
+    ASSIGN_OR_RETURN(std::vector<MatchResult> results,
+                     services_.matcher->RankParticipants(vacancy_context, eligible, options));
+    std::vector<const MatchResult*> kept;
     for (const MatchResult& r : results) {
+      if (filter.Keeps(r, vacancy, employer)) kept.push_back(&r);
+    }
+    response->set_total_size(static_cast<int>(kept.size()));
+    response->set_next_page_token(NextPageToken(offset, limit, kept.size()));
+    for (size_t i = offset; i < kept.size() && i < static_cast<size_t>(offset + limit); ++i) {
+      const MatchResult& r = *kept[i];
       const Participant& p = *by_id[r.participant_id];
       v1::CandidateCard* card = response->add_candidates();
       unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -183,20 +318,57 @@ grpc::Status MatchServiceImpl::RankParticipants(grpc::ServerContext* context,
         c->set_source(static_cast<v1::EvidenceSource>(static_cast<int>(s.source)));
       }
       *card->mutable_dutch() = LanguageToProto(p.dutch);
-      v1::TransportMode mode;
-      int32_t minutes;
-      CommonToProto(r, &mode, &minutes);
-      card->set_commute_mode(mode);
-      card->set_commute_minutes(minutes);
-      ItemsToProto(r.items, caller.role == Role::kEmployer, card->mutable_items());
-      for (Accommodation a : r.accommodations) {
-        card->add_accommodations(static_cast<v1::Accommodation>(static_cast<int>(a)));
-      }
+      card->set_commute_mode(ModeToProto(r));
+      card->set_commute_minutes(std::max(0, r.commute_minutes));
+      ItemsToProto(r.items, for_employer, card->mutable_items());
+      AccommodationsToProto(r.accommodations, card->mutable_accommodations());
       card->set_min_hours_per_week(p.min_hours_per_week);
       card->set_max_hours_per_week(p.max_hours_per_week);
-      if (caller.role != Role::kEmployer && caller.SameOrganisation(p.organisation_id)) {
+      if (!for_employer && caller.SameOrganisation(p.organisation_id)) {
         card->set_participant_id(p.id);
       }
+      if (r.tier == Tier::kBlocked) {
+        RETURN_IF_ERROR(CheckAlive(*context));
+        ASSIGN_OR_RETURN(std::optional<std::vector<Accommodation>> unblock,
+                         SmallestUnblockingSet(*services_.matcher, p, vacancy_context));
+        if (unblock) AccommodationsToProto(*unblock, card->mutable_unblock_with());
+      }
+    }
+    return absl::OkStatus();
+  }();
+  return ToGrpcStatus(status);
+}
+
+grpc::Status MatchServiceImpl::ExplainMatch(grpc::ServerContext* context,
+                                            const v1::ExplainMatchRequest* request,
+                                            v1::ExplainMatchResponse* response) {
+  absl::Status status = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(services_, *context));
+    ASSIGN_OR_RETURN(std::shared_ptr<const Participant> participant,
+                     OwnParticipant(caller, request->participant_id()));
+    if (request->vacancy_id().empty()) {
+      return InvalidField("vacancy_id", "vacancy_id is required");
+    }
+    ASSIGN_OR_RETURN(Hypothesis what_if, HypothesisFromProto(request->what_if()));
+    MatchIndex::OpenVacancy found = services_.index->FindVacancy(request->vacancy_id());
+    if (found.vacancy == nullptr || found.employer == nullptr) {
+      return absl::NotFoundError(absl::StrCat("vacancy \"", request->vacancy_id(), "\" not found"));
+    }
+    const Site* site = found.employer->FindSite(found.vacancy->site_id);
+    if (site == nullptr) {
+      return absl::FailedPreconditionError("the vacancy names a site its employer no longer has");
+    }
+    VacancyContext c{found.vacancy.get(), found.employer.get(), site};
+    ASSIGN_OR_RETURN(MatchResult current, services_.matcher->Explain(*participant, c));
+    FillMatch(current, *c.vacancy, *c.employer, *site, response->mutable_current());
+    ASSIGN_OR_RETURN(std::optional<std::vector<Accommodation>> unblock,
+                     SmallestUnblockingSet(*services_.matcher, *participant, c));
+    if (unblock)
+      AccommodationsToProto(*unblock, response->mutable_current()->mutable_unblock_with());
+    if (!what_if.empty()) {
+      ASSIGN_OR_RETURN(MatchResult changed,
+                       ExplainWhatIf(*services_.matcher, *participant, c, what_if));
+      FillMatch(changed, *c.vacancy, *c.employer, *site, response->mutable_hypothetical());
     }
     return absl::OkStatus();
   }();

@@ -5,6 +5,7 @@
 #define CARVEMATCH_SERVICES_MATCH_SERVICE_H_
 
 #include "carvematch/v1/match.grpc.pb.h"
+#include "matcher/matcher.h"
 #include "services/context.h"
 
 namespace carvematch {
@@ -18,8 +19,18 @@ class MatchServiceImpl final : public v1::MatchService::Service {
   grpc::Status RankParticipants(grpc::ServerContext* context,
                                 const v1::RankParticipantsRequest* request,
                                 v1::RankParticipantsResponse* response) override;
+  grpc::Status ExplainMatch(grpc::ServerContext* context, const v1::ExplainMatchRequest* request,
+                            v1::ExplainMatchResponse* response) override;
+  grpc::Status BulkRank(grpc::ServerContext* context, const v1::BulkRankRequest* request,
+                        grpc::ServerWriter<v1::BulkRankResponse>* writer) override;
 
  private:
+  // The participant, when the caller may rank for them (NotFound otherwise).
+  absl::StatusOr<std::shared_ptr<const Participant>> OwnParticipant(const Caller& caller,
+                                                                    const std::string& id) const;
+  void FillMatch(const MatchResult& r, const Vacancy& v, const Employer& e, const Site& site,
+                 v1::Match* m) const;
+
   ServiceContext services_;
   // Salt of the anonymous card ids, random per server process: a card id cannot be
   // turned back into a participant id by hashing candidate ids.

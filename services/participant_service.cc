@@ -50,6 +50,7 @@ grpc::Status ParticipantServiceImpl::CreateParticipant(grpc::ServerContext* cont
                                     "invalid participant"));
     RETURN_IF_ERROR(services_.repository->EnsureOrganisation(p.organisation_id));
     ASSIGN_OR_RETURN(Participant stored, services_.repository->CreateParticipant(p));
+    Reindex(services_.index->RefreshParticipant(*services_.repository, stored.id), stored.id);
     *response = ParticipantToProto(stored);
     return absl::OkStatus();
   }();
@@ -121,6 +122,7 @@ grpc::Status ParticipantServiceImpl::UpdateParticipant(grpc::ServerContext* cont
           p = std::move(updated);
           return absl::OkStatus();
         }));
+    Reindex(services_.index->RefreshParticipant(*services_.repository, stored.id), stored.id);
     *response = ParticipantToProto(stored);
     return absl::OkStatus();
   }();
@@ -136,7 +138,10 @@ grpc::Status ParticipantServiceImpl::DeleteParticipant(grpc::ServerContext* cont
     RETURN_IF_ERROR(RequireId(request->id()));
     ASSIGN_OR_RETURN(Participant p, services_.repository->GetParticipant(request->id()));
     RETURN_IF_ERROR(RequireOwn(caller, p));
-    return services_.repository->DeleteParticipant(request->id());
+    RETURN_IF_ERROR(services_.repository->DeleteParticipant(request->id()));
+    Reindex(services_.index->RefreshParticipant(*services_.repository, request->id()),
+            request->id());
+    return absl::OkStatus();
   }();
   return ToGrpcStatus(status);
 }

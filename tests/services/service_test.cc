@@ -19,6 +19,7 @@
 #include "matcher/matcher.h"
 #include "matcher/taxonomy_credit.h"
 #include "mobility/travel.h"
+#include "services/match_index.h"
 #include "services/server.h"
 #include "storage/sqlite_repository.h"
 #include "taxonomy/taxonomy.h"
@@ -74,7 +75,10 @@ class ServiceTest : public ::testing::Test {
     taxonomy_ = std::make_unique<Taxonomy>(SmallRelease());
     credit_ = std::make_unique<TaxonomyCredit>(*taxonomy_);
     matcher_ = std::make_unique<Matcher>(*credit_, travel_);
-    ServiceContext context{repo_.get(), taxonomy_.get(), matcher_.get()};
+    auto index = MatchIndex::Load(*repo_);
+    ASSERT_TRUE(index.ok()) << index.status();
+    index_ = std::move(*index);
+    ServiceContext context{repo_.get(), taxonomy_.get(), matcher_.get(), index_.get()};
     ServerOptions options;
     options.listen = "127.0.0.1:0";
     auto server = Server::Start(context, options);
@@ -191,6 +195,7 @@ class ServiceTest : public ::testing::Test {
   std::unique_ptr<TaxonomyCredit> credit_;
   TravelModel travel_;
   std::unique_ptr<Matcher> matcher_;
+  std::unique_ptr<MatchIndex> index_;
   std::unique_ptr<Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ParticipantService::Stub> participants_;
@@ -454,6 +459,213 @@ TEST_F(ServiceTest, EmployerSeesOnlyAnonymousCardsOfConsentingParticipants) {
   ASSERT_TRUE(matches_->RankParticipants(As(coach_b_).get(), request, &response).ok());
   ASSERT_EQ(response.candidates_size(), 1);
   EXPECT_EQ(response.candidates(0).participant_id(), "p-no");
+}
+
+TEST_F(ServiceTest, RankingFiltersAndPagesAndSeesWritesAtOnce) {
+  CreateKitchen();
+  // A second vacancy in another sector, far away (Oostende): blocked by the commute.
+  v1::CreateEmployerRequest e;
+  e.mutable_employer()->set_id("emp-coast");
+  e.mutable_employer()->set_display_name("Coast hotel");
+  e.mutable_employer()->set_sector("I55");
+  v1::Site* site = e.mutable_employer()->add_sites();
+  site->set_id("main");
+  site->mutable_location()->mutable_point()->set_lat(51.2154);
+  site->mutable_location()->mutable_point()->set_lon(2.9286);
+  site->mutable_location()->set_municipality("Oostende");
+  v1::Employer employer;
+  ASSERT_TRUE(employers_->CreateEmployer(As(employer_).get(), e, &employer).ok());
+  v1::GetVacancyRequest get;
+  get.set_id("v-kitchen");
+  v1::Vacancy kitchen;
+  ASSERT_TRUE(vacancies_->GetVacancy(As(coach_a_).get(), get, &kitchen).ok());
+  v1::CreateVacancyRequest far;
+  *far.mutable_vacancy() = kitchen;
+  far.mutable_vacancy()->set_id("v-coast");
+  far.mutable_vacancy()->set_employer_id("emp-coast");
+  v1::Vacancy created;
+  ASSERT_TRUE(vacancies_->CreateVacancy(As(employer_).get(), far, &created).ok());
+  ASSERT_TRUE(CreateParticipant(coach_a_, NewParticipant("p-1")).ok());
+
+  v1::RankVacanciesRequest request;
+  request.set_participant_id("p-1");
+  request.set_include_blocked(true);
+  v1::RankVacanciesResponse response;
+  ASSERT_TRUE(matches_->RankVacancies(As(coach_a_).get(), request, &response).ok());
+  ASSERT_EQ(response.total_size(), 2);
+  const v1::Match& coast = response.matches(1);
+  EXPECT_EQ(coast.vacancy_id(), "v-coast");
+  EXPECT_EQ(coast.tier(), v1::BLOCKED);
+  // Company transport does not reach 100 km away; nothing unblocks the coast job.
+  EXPECT_TRUE(coast.unblock_with().empty());
+
+  // Paging: one per page.
+  request.set_limit(1);
+  ASSERT_TRUE(matches_->RankVacancies(As(coach_a_).get(), request, &response).ok());
+  ASSERT_EQ(response.matches_size(), 1);
+  EXPECT_EQ(response.matches(0).vacancy_id(), "v-kitchen");
+  request.set_page_token(response.next_page_token());
+  ASSERT_TRUE(matches_->RankVacancies(As(coach_a_).get(), request, &response).ok());
+  ASSERT_EQ(response.matches_size(), 1);
+  EXPECT_EQ(response.matches(0).vacancy_id(), "v-coast");
+  EXPECT_TRUE(response.next_page_token().empty());
+  request.set_page_token("garbage");
+  grpc::Status status = matches_->RankVacancies(As(coach_a_).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token"));
+  request.clear_page_token();
+  request.set_limit(10);
+
+  // Filters: sector, commute, tier, outcome.
+  request.mutable_filter()->add_sectors("I55");
+  ASSERT_TRUE(matches_->RankVacancies(As(coach_a_).get(), request, &response).ok());
+  ASSERT_EQ(response.matches_size(), 1);
+  EXPECT_EQ(response.matches(0).vacancy_id(), "v-coast");
+  request.mutable_filter()->Clear();
+  request.mutable_filter()->set_max_commute_minutes(30);
+  ASSERT_TRUE(matches_->RankVacancies(As(coach_a_).get(), request, &response).ok());
+  ASSERT_EQ(response.matches_size(), 1);
+  EXPECT_EQ(response.matches(0).vacancy_id(), "v-kitchen");
+  request.mutable_filter()->Clear();
+  request.mutable_filter()->add_tiers(v1::BLOCKED);
+  ASSERT_TRUE(matches_->RankVacancies(As(coach_a_).get(), request, &response).ok());
+  ASSERT_EQ(response.matches_size(), 1);
+  EXPECT_EQ(response.matches(0).tier(), v1::BLOCKED);
+  request.mutable_filter()->Clear();
+  request.mutable_filter()->add_outcomes(v1::INTERNSHIP);
+  ASSERT_TRUE(matches_->RankVacancies(As(coach_a_).get(), request, &response).ok());
+  EXPECT_EQ(response.matches_size(), 0);
+  request.set_include_blocked(false);
+  request.mutable_filter()->Clear();
+  request.mutable_filter()->add_tiers(v1::BLOCKED);
+  status = matches_->RankVacancies(As(coach_a_).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("filter.tiers[0]"));
+
+  // The index follows writes: close the kitchen vacancy and it is no longer ranked.
+  v1::UpdateVacancyRequest close;
+  close.mutable_vacancy()->set_id("v-kitchen");
+  close.mutable_vacancy()->set_status(v1::CLOSED);
+  close.mutable_update_mask()->add_paths("status");
+  v1::Vacancy closed;
+  ASSERT_TRUE(vacancies_->UpdateVacancy(As(employer_).get(), close, &closed).ok());
+  request.mutable_filter()->Clear();
+  request.set_include_blocked(true);
+  ASSERT_TRUE(matches_->RankVacancies(As(coach_a_).get(), request, &response).ok());
+  ASSERT_EQ(response.matches_size(), 1);
+  EXPECT_EQ(response.matches(0).vacancy_id(), "v-coast");
+}
+
+TEST_F(ServiceTest, ExplainMatchAnswersWhatIf) {
+  CreateKitchen();
+  v1::Participant p = NewParticipant("p-1");
+  // Dutch speaking A1 against a task that needs A2: one level, the employer offers
+  // coaching, so it fits with that accommodation. Without coaching it would block.
+  p.mutable_dutch()->set_speaking_text("1.1");
+  ASSERT_TRUE(CreateParticipant(coach_a_, p).ok());
+  v1::UpdateVacancyRequest no_coaching;
+  no_coaching.mutable_vacancy()->set_id("v-kitchen");
+  no_coaching.mutable_update_mask()->add_paths("accommodations");
+  v1::Vacancy updated;
+  ASSERT_TRUE(vacancies_->UpdateVacancy(As(employer_).get(), no_coaching, &updated).ok());
+
+  v1::ExplainMatchRequest request;
+  request.set_participant_id("p-1");
+  request.set_vacancy_id("v-kitchen");
+  v1::ExplainMatchResponse response;
+  ASSERT_TRUE(matches_->ExplainMatch(As(coach_a_).get(), request, &response).ok());
+  EXPECT_EQ(response.current().tier(), v1::BLOCKED);
+  EXPECT_THAT(response.current().unblock_with(), ElementsAre(v1::LANGUAGE_COACHING));
+  EXPECT_FALSE(response.has_hypothetical());
+
+  request.mutable_what_if()->mutable_dutch()->set_speaking_text("1.2");
+  ASSERT_TRUE(matches_->ExplainMatch(As(coach_a_).get(), request, &response).ok());
+  EXPECT_EQ(response.current().tier(), v1::BLOCKED);
+  EXPECT_NE(response.hypothetical().tier(), v1::BLOCKED);
+
+  request.mutable_what_if()->Clear();
+  request.mutable_what_if()->add_add_accommodations(v1::LANGUAGE_COACHING);
+  ASSERT_TRUE(matches_->ExplainMatch(As(coach_a_).get(), request, &response).ok());
+  EXPECT_EQ(response.hypothetical().tier(), v1::FITS_WITH_ACCOMMODATIONS);
+  EXPECT_THAT(response.hypothetical().accommodations(), ElementsAre(v1::LANGUAGE_COACHING));
+
+  request.mutable_what_if()->mutable_dutch()->set_writing_text("Z9");
+  grpc::Status status = matches_->ExplainMatch(As(coach_a_).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("what_if.dutch.writing_text"));
+  EXPECT_EQ(matches_->ExplainMatch(As(coach_b_).get(), request, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ServiceTest, BulkRankStreamsTopKBothWays) {
+  CreateKitchen();
+  for (int i = 0; i < 4; ++i) {
+    v1::Participant p = NewParticipant("p-" + std::to_string(i));
+    p.set_max_commute_minutes(10 + 10 * i);
+    ASSERT_TRUE(CreateParticipant(coach_a_, p).ok());
+  }
+  ASSERT_TRUE(CreateParticipant(coach_b_, NewParticipant("p-other-org")).ok());
+  v1::BulkRankRequest request;
+  request.set_top_k(2);
+  request.set_include_blocked(true);
+  auto context = As(coach_a_);
+  auto reader = matches_->BulkRank(context.get(), request);
+  v1::BulkRankResponse message;
+  std::vector<v1::BulkRankResponse> messages;
+  while (reader->Read(&message)) messages.push_back(message);
+  grpc::Status status = reader->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_GE(messages.size(), 3u);
+  EXPECT_TRUE(messages.front().has_progress());
+  ASSERT_TRUE(messages.back().has_progress());
+  EXPECT_EQ(messages.back().progress().pairs_done(), 4);  // 4 own participants x 1 vacancy
+  EXPECT_EQ(messages.back().progress().pairs_total(), 4);
+  std::vector<std::string> participants;
+  const v1::BulkRankResponse::VacancyTop* kitchen = nullptr;
+  for (const v1::BulkRankResponse& m : messages) {
+    if (m.has_participant()) {
+      participants.push_back(m.participant().participant_id());
+      ASSERT_EQ(m.participant().vacancies_size(), 1);
+      // The same answer as ranking that participant alone.
+      v1::RankVacanciesRequest one;
+      one.set_participant_id(m.participant().participant_id());
+      one.set_include_blocked(true);
+      v1::RankVacanciesResponse alone;
+      ASSERT_TRUE(matches_->RankVacancies(As(coach_a_).get(), one, &alone).ok());
+      EXPECT_EQ(m.participant().vacancies(0).tier(), alone.matches(0).tier());
+      EXPECT_DOUBLE_EQ(m.participant().vacancies(0).score(), alone.matches(0).score());
+    }
+    if (m.has_vacancy()) kitchen = &m.vacancy();
+  }
+  EXPECT_THAT(participants, ElementsAre("p-0", "p-1", "p-2", "p-3"));  // not p-other-org
+  ASSERT_NE(kitchen, nullptr);
+  ASSERT_EQ(kitchen->participants_size(), 2);  // top_k
+  v1::RankParticipantsRequest rank;
+  rank.set_vacancy_id("v-kitchen");
+  rank.set_include_blocked(true);
+  rank.set_limit(2);
+  v1::RankParticipantsResponse best;
+  ASSERT_TRUE(matches_->RankParticipants(As(coach_a_).get(), rank, &best).ok());
+  EXPECT_EQ(kitchen->participants(0).participant_id(), best.candidates(0).participant_id());
+  EXPECT_EQ(kitchen->participants(1).participant_id(), best.candidates(1).participant_id());
+
+  request.set_top_k(1000);
+  auto bad_context = As(coach_a_);
+  auto bad = matches_->BulkRank(bad_context.get(), request);
+  while (bad->Read(&message)) {
+  }
+  status = bad->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("top_k"));
+  request.set_top_k(2);
+  request.add_participant_ids("p-other-org");
+  auto other_context = As(coach_a_);
+  auto other = matches_->BulkRank(other_context.get(), request);
+  while (other->Read(&message)) {
+  }
+  status = other->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("participant_ids[0]"));
 }
 
 }  // namespace
