@@ -1,12 +1,15 @@
 #include "cli/commands.h"
 
 #include <signal.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <iostream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "cli/client.h"
 #include "cli/flags.h"
 #include "cli/format.h"
@@ -66,6 +69,49 @@ absl::Status ExpectPositional(const Flags& flags, size_t n, const std::string& u
     return absl::InvalidArgumentError(absl::StrCat("usage: carvematch ", usage));
   }
   return absl::OkStatus();
+}
+
+// Enum value by its API name ("E_BIKE"), with an error naming the flag.
+template <typename Enum>
+absl::StatusOr<Enum> EnumFlag(const std::string& flag, const std::string& value,
+                              bool (*parse)(const std::string&, Enum*)) {
+  Enum out;
+  if (!parse(value, &out)) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": unknown value \"", value, "\""));
+  }
+  return out;
+}
+
+std::vector<std::string> CommaList(const std::string& text) {
+  std::vector<std::string> out;
+  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    out.emplace_back(part);
+  }
+  return out;
+}
+
+absl::StatusOr<v1::MatchFilter> FilterFromFlags(const Flags& flags) {
+  v1::MatchFilter filter;
+  for (const std::string& tier : CommaList(flags.Get("tier"))) {
+    if (tier == "fits") {
+      filter.add_tiers(v1::FITS);
+    } else if (tier == "accommodations") {
+      filter.add_tiers(v1::FITS_WITH_ACCOMMODATIONS);
+    } else if (tier == "blocked") {
+      filter.add_tiers(v1::BLOCKED);
+    } else {
+      return absl::InvalidArgumentError("--tier: fits, accommodations or blocked");
+    }
+  }
+  for (const std::string& sector : CommaList(flags.Get("sector"))) filter.add_sectors(sector);
+  ASSIGN_OR_RETURN(int max_commute, flags.GetInt("max-commute", 0));
+  filter.set_max_commute_minutes(max_commute);
+  for (const std::string& outcome : CommaList(flags.Get("outcome"))) {
+    ASSIGN_OR_RETURN(v1::TargetOutcome o,
+                     EnumFlag<v1::TargetOutcome>("outcome", outcome, v1::TargetOutcome_Parse));
+    filter.add_outcomes(o);
+  }
+  return filter;
 }
 
 }  // namespace
@@ -296,9 +342,13 @@ int GetCommand(const Args& args) {
 
 int MatchCommand(const Args& args) {
   return Run([&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, With(kClientFlags, {"limit"}),
-                                               {"json", "include-blocked"}));
+    ASSIGN_OR_RETURN(Flags flags,
+                     Flags::Parse(args,
+                                  With(kClientFlags, {"limit", "tier", "sector", "max-commute",
+                                                      "outcome", "page-token"}),
+                                  {"json", "include-blocked"}));
     RETURN_IF_ERROR(ExpectPositional(flags, 2, "match participant|vacancy ID [--limit N]"));
+    ASSIGN_OR_RETURN(v1::MatchFilter filter, FilterFromFlags(flags));
     ASSIGN_OR_RETURN(Client client, ConnectClient(flags));
     ASSIGN_OR_RETURN(int limit, flags.GetInt("limit", 10));
     const std::string& what = flags.positional()[0];
@@ -309,20 +359,28 @@ int MatchCommand(const Args& args) {
       request.set_participant_id(id);
       request.set_limit(limit);
       request.set_include_blocked(flags.Has("include-blocked"));
+      *request.mutable_filter() = filter;
+      request.set_page_token(flags.Get("page-token"));
       v1::RankVacanciesResponse response;
       RETURN_IF_ERROR(
           FromGrpc(client.matches().RankVacancies(client.Context().get(), request, &response)));
       if (json) {
         for (const v1::Match& m : response.matches()) std::cout << ToJsonLine(m) << "\n";
       } else {
-        std::cout << "Vacancies for participant " << id << ":\n";
+        std::cout << "Vacancies for participant " << id << " (" << response.total_size()
+                  << " in all):\n";
         PrintMatches({response.matches().begin(), response.matches().end()}, std::cout);
+        if (!response.next_page_token().empty()) {
+          std::cout << "more: --page-token " << response.next_page_token() << "\n";
+        }
       }
     } else if (what == "vacancy") {
       v1::RankParticipantsRequest request;
       request.set_vacancy_id(id);
       request.set_limit(limit);
       request.set_include_blocked(flags.Has("include-blocked"));
+      *request.mutable_filter() = filter;
+      request.set_page_token(flags.Get("page-token"));
       v1::RankParticipantsResponse response;
       RETURN_IF_ERROR(
           FromGrpc(client.matches().RankParticipants(client.Context().get(), request, &response)));
@@ -337,6 +395,143 @@ int MatchCommand(const Args& args) {
     } else {
       return absl::InvalidArgumentError("match what? participant ID or vacancy ID");
     }
+    return absl::OkStatus();
+  });
+}
+
+int ExplainCommand(const Args& args) {
+  return Run([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Flags flags,
+                     Flags::Parse(args,
+                                  With(kClientFlags, {"add-mode", "add-licence", "dutch",
+                                                      "add-accommodation", "max-commute"}),
+                                  {"json"}));
+    RETURN_IF_ERROR(ExpectPositional(flags, 2, "explain PARTICIPANT_ID VACANCY_ID [what-if]"));
+    ASSIGN_OR_RETURN(Client client, ConnectClient(flags));
+    v1::ExplainMatchRequest request;
+    request.set_participant_id(flags.positional()[0]);
+    request.set_vacancy_id(flags.positional()[1]);
+    v1::Hypothesis* h = request.mutable_what_if();
+    for (const std::string& m : CommaList(flags.Get("add-mode"))) {
+      ASSIGN_OR_RETURN(v1::TransportMode mode,
+                       EnumFlag<v1::TransportMode>("add-mode", m, v1::TransportMode_Parse));
+      h->add_add_transport_modes(mode);
+    }
+    for (const std::string& l : CommaList(flags.Get("add-licence"))) h->add_add_licences(l);
+    for (const std::string& a : CommaList(flags.Get("add-accommodation"))) {
+      ASSIGN_OR_RETURN(v1::Accommodation acc, EnumFlag<v1::Accommodation>("add-accommodation", a,
+                                                                          v1::Accommodation_Parse));
+      h->add_add_accommodations(acc);
+    }
+    for (const std::string& pair : CommaList(flags.Get("dutch"))) {
+      std::vector<std::string> kv = absl::StrSplit(pair, '=');
+      if (kv.size() != 2)
+        return absl::InvalidArgumentError("--dutch: skill=level, e.g. speaking=1.2");
+      if (kv[0] == "listening") {
+        h->mutable_dutch()->set_listening_text(kv[1]);
+      } else if (kv[0] == "reading") {
+        h->mutable_dutch()->set_reading_text(kv[1]);
+      } else if (kv[0] == "speaking") {
+        h->mutable_dutch()->set_speaking_text(kv[1]);
+      } else if (kv[0] == "writing") {
+        h->mutable_dutch()->set_writing_text(kv[1]);
+      } else {
+        return absl::InvalidArgumentError("--dutch: listening, reading, speaking or writing");
+      }
+    }
+    ASSIGN_OR_RETURN(int max_commute, flags.GetInt("max-commute", 0));
+    h->set_max_commute_minutes(max_commute);
+    v1::ExplainMatchResponse response;
+    RETURN_IF_ERROR(
+        FromGrpc(client.matches().ExplainMatch(client.Context().get(), request, &response)));
+    if (flags.Has("json")) {
+      std::cout << ToJsonLine(response) << "\n";
+      return absl::OkStatus();
+    }
+    std::cout << "Now:\n";
+    PrintMatches({response.current()}, std::cout);
+    if (response.has_hypothetical()) {
+      std::cout << "What if:\n";
+      PrintMatches({response.hypothetical()}, std::cout);
+    }
+    return absl::OkStatus();
+  });
+}
+
+int BulkCommand(const Args& args) {
+  return Run([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(
+        Flags flags,
+        Flags::Parse(args, With(kClientFlags, {"participants", "vacancies", "top-k", "out"}),
+                     {"include-blocked", "csv", "json"}));
+    RETURN_IF_ERROR(ExpectPositional(flags, 0, "bulk [--participants IDS] [--vacancies IDS]"));
+    if (flags.Has("csv") && flags.Has("json")) {
+      return absl::InvalidArgumentError("choose one of --csv and --json");
+    }
+    ASSIGN_OR_RETURN(Client client, ConnectClient(flags));
+    v1::BulkRankRequest request;
+    for (const std::string& id : CommaList(flags.Get("participants"))) {
+      request.add_participant_ids(id);
+    }
+    for (const std::string& id : CommaList(flags.Get("vacancies"))) request.add_vacancy_ids(id);
+    ASSIGN_OR_RETURN(int top_k, flags.GetInt("top-k", 10));
+    request.set_top_k(top_k);
+    request.set_include_blocked(flags.Has("include-blocked"));
+
+    std::ofstream file;
+    std::string out_path = flags.Get("out");
+    if (!out_path.empty()) {
+      file.open(out_path);
+      if (!file) return absl::InvalidArgumentError(absl::StrCat("--out: cannot write ", out_path));
+    }
+    std::ostream& out = out_path.empty() ? std::cout : file;
+    const bool csv = flags.Has("csv");
+    if (csv) out << "side,id,rank,participant_id,vacancy_id,tier,score\n";
+    // A progress bar on stderr when it is a terminal or the output goes to a file.
+    const bool bar = !out_path.empty() || isatty(STDERR_FILENO);
+    auto write_pairs = [&](const std::string& side, const std::string& id,
+                           const google::protobuf::RepeatedPtrField<v1::RankedPair>& pairs) {
+      int rank = 0;
+      for (const v1::RankedPair& p : pairs) {
+        out << side << "," << id << "," << ++rank << "," << p.participant_id() << ","
+            << p.vacancy_id() << "," << TierName(p.tier()) << ","
+            << absl::StrFormat("%.2f", p.score()) << "\n";
+      }
+    };
+    auto context = client.Context();
+    std::unique_ptr<grpc::ClientReader<v1::BulkRankResponse>> reader =
+        client.matches().BulkRank(context.get(), request);
+    v1::BulkRankResponse message;
+    int participants = 0;
+    int vacancies = 0;
+    while (reader->Read(&message)) {
+      if (message.has_progress()) {
+        if (bar && message.progress().pairs_total() > 0) {
+          double share = static_cast<double>(message.progress().pairs_done()) /
+                         static_cast<double>(message.progress().pairs_total());
+          int filled = static_cast<int>(share * 40);
+          std::cerr << "\r[" << std::string(filled, '#') << std::string(40 - filled, ' ') << "] "
+                    << absl::StrFormat("%3.0f%%", share * 100) << " of "
+                    << message.progress().pairs_total() << " pairs" << std::flush;
+        }
+        continue;
+      }
+      if (!csv) {
+        out << ToJsonLine(message) << "\n";
+      } else if (message.has_participant()) {
+        write_pairs("participant", message.participant().participant_id(),
+                    message.participant().vacancies());
+      } else if (message.has_vacancy()) {
+        write_pairs("vacancy", message.vacancy().vacancy_id(), message.vacancy().participants());
+      }
+      participants += message.has_participant();
+      vacancies += message.has_vacancy();
+    }
+    if (bar) std::cerr << "\n";
+    RETURN_IF_ERROR(FromGrpc(reader->Finish()));
+    std::cerr << "ranked " << participants << " participants x " << vacancies << " vacancies (top "
+              << top_k << " each way)"
+              << (out_path.empty() ? "" : absl::StrCat(", written to ", out_path)) << "\n";
     return absl::OkStatus();
   });
 }

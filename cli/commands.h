@@ -17,6 +17,8 @@ int ImportCommand(const Args& args);
 int ListCommand(const Args& args);
 int GetCommand(const Args& args);
 int MatchCommand(const Args& args);
+int ExplainCommand(const Args& args);
+int BulkCommand(const Args& args);
 int DemoCommand(const Args& args);
 
 }  // namespace carvematch

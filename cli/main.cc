@@ -26,6 +26,14 @@ Client (talks to a server: --server HOST:PORT or $CARVEMATCH_SERVER,
   carvematch get participant|employer|vacancy ID
   carvematch match participant ID [--limit N] [--include-blocked]
   carvematch match vacancy ID [--limit N] [--include-blocked]
+      filters for match: --tier fits|accommodations|blocked  --sector Q86
+                         --max-commute MIN  --outcome PAID_JOB|INTERNSHIP|...
+      --page-token T continues a listing (the token is printed after each page)
+  carvematch explain PARTICIPANT_ID VACANCY_ID [what-if flags]
+      --add-mode E_BIKE  --add-licence B  --dutch speaking=1.2  --add-accommodation FLEXIBLE_START
+  carvematch bulk [--participants ID,ID] [--vacancies ID,ID] [--top-k N]
+                  [--include-blocked] [--csv | --json] [--out FILE]
+                                             top-k both ways, with a progress bar
 )";
 
 }  // namespace
@@ -45,6 +53,8 @@ int main(int argc, char** argv) {
   if (command == "list") return carvematch::ListCommand(rest);
   if (command == "get") return carvematch::GetCommand(rest);
   if (command == "match") return carvematch::MatchCommand(rest);
+  if (command == "explain") return carvematch::ExplainCommand(rest);
+  if (command == "bulk") return carvematch::BulkCommand(rest);
   if (command == "demo") return carvematch::DemoCommand(rest);
   std::cerr << "carvematch: unknown command \"" << command << "\"\n\n" << kUsage;
   return 2;

@@ -91,6 +91,40 @@ class CliTest(unittest.TestCase):
         self.assertTrue(lines)
         self.assertTrue(json.loads(lines[0])["cardId"].startswith("cand-"))
 
+    def test_bulk_explain_and_filters(self):
+        self.import_demo()
+        with open(os.path.join(DEMO, "participants.json")) as f:
+            n_participants = len(json.load(f)["participants"])
+        with open(os.path.join(DEMO, "vacancies.json")) as f:
+            n_vacancies = len(json.load(f)["vacancies"])
+        out_csv = os.path.join(self.dir, "bulk.csv")
+        result = self.client("bulk", "--top-k", "2", "--include-blocked", "--csv", "--out", out_csv)
+        self.assertIn(f"ranked {n_participants} participants x {n_vacancies} vacancies",
+                      result.stderr)
+        self.assertIn("100%", result.stderr)  # the progress bar reached the end
+        with open(out_csv) as f:
+            rows = f.read().splitlines()
+        self.assertEqual(rows[0], "side,id,rank,participant_id,vacancy_id,tier,score")
+        self.assertEqual(len(rows) - 1, 2 * (n_participants + n_vacancies))
+        lines = self.client("bulk", "--top-k", "1", "--json",
+                            "--participants", "p-aalst-01,p-aalst-02").stdout.splitlines()
+        self.assertEqual(len(lines), 2 + n_vacancies)
+        self.assertEqual(json.loads(lines[0])["participant"]["participantId"], "p-aalst-01")
+
+        out = self.client("explain", "p-aalst-02", "v-az-logistics", "--dutch",
+                          "speaking=1.2,listening=A2").stdout
+        self.assertIn("Now:", out)
+        self.assertIn("What if:", out)
+        bad = self.client("explain", "p-aalst-02", "v-az-logistics", "--add-mode", "ROCKET",
+                          check=False)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("--add-mode", bad.stderr)
+
+        out = self.client("match", "participant", "p-aalst-04", "--tier", "fits", "--sector",
+                          "H52", "--limit", "1").stdout
+        self.assertIn("Durme Logistics", out)
+        self.assertNotIn("Buurtmarkt", out)
+
     def test_import_twice_replaces(self):
         self.import_demo()
         out = self.client("import", os.path.join(DEMO, "employers.json")).stdout
