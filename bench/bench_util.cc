@@ -1,0 +1,108 @@
+#include "bench/bench_util.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_format.h"
+
+namespace carvematch::bench {
+
+CpuInfo ReadCpuInfo() {
+  CpuInfo info;
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  bool first_done = false;
+  while (std::getline(in, line)) {
+    const size_t colon = line.find(':');
+    if (colon == std::string::npos) {
+      if (info.logical_cpus > 0) first_done = true;
+      continue;
+    }
+    std::string key = line.substr(0, colon);
+    key.erase(key.find_last_not_of(" \t") + 1);
+    const std::string value = colon + 2 <= line.size() ? line.substr(colon + 2) : "";
+    if (key == "processor") ++info.logical_cpus;
+    if (first_done) continue;
+    if (key == "model name") info.model_name = value;
+    if (key == "cpu MHz") info.mhz = std::stod(value);
+    if (key == "flags") {
+      std::istringstream flags(value);
+      std::string flag;
+      while (flags >> flag) {
+        if (flag == "avx2") info.avx2 = true;
+        if (flag == "fma") info.fma = true;
+        if (flag == "avx512f") info.avx512f = true;
+      }
+    }
+  }
+  return info;
+}
+
+int MachineLanes(const CpuInfo& cpu) { return cpu.avx512f ? 16 : cpu.avx2 ? 8 : 4; }
+
+int LanesOfInstructionSets(const std::string& sets) {
+  if (sets.find("AVX512") != std::string::npos) return 16;
+  if (sets.find("AVX") != std::string::npos) return 8;
+  return 4;
+}
+
+Peak PeakGflops(const CpuInfo& cpu, int cores, int fma_units, int lanes) {
+  Peak peak;
+  peak.lanes = lanes;
+  const double ghz = cpu.mhz / 1000.0;
+  peak.gflops = cores * fma_units * lanes * 2.0 * ghz;
+  peak.formula = absl::StrFormat("%d cores x %d FMA units x %d lanes x 2 flops x %.3f GHz", cores,
+                                 fma_units, lanes, ghz);
+  return peak;
+}
+
+std::vector<double> TimeRepeats(int repeats, const std::function<void()>& fn) {
+  std::vector<double> times;
+  for (int r = 0; r < repeats; ++r) {
+    const auto start = std::chrono::steady_clock::now();
+    fn();
+    const auto stop = std::chrono::steady_clock::now();
+    times.push_back(std::chrono::duration<double>(stop - start).count());
+  }
+  return times;
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t mid = v.size() / 2;
+  return v.size() % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+bool WriteNpy(const std::string& path, const void* data, const char* dtype, size_t item_size,
+              int64_t rows, int64_t cols) {
+  std::string header = absl::StrFormat(
+      "{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }", dtype, rows, cols);
+  // Magic (6) + version (2) + header length (2) + header + '\n' is a multiple of 64.
+  const size_t unpadded = 10 + header.size() + 1;
+  header.append((64 - unpadded % 64) % 64, ' ');
+  header.push_back('\n');
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return false;
+  const unsigned char preamble[10] = {0x93,
+                                      'N',
+                                      'U',
+                                      'M',
+                                      'P',
+                                      'Y',
+                                      1,
+                                      0,
+                                      static_cast<unsigned char>(header.size() & 0xff),
+                                      static_cast<unsigned char>(header.size() >> 8)};
+  bool ok = std::fwrite(preamble, 1, 10, f) == 10 &&
+            std::fwrite(header.data(), 1, header.size(), f) == header.size();
+  const size_t count = static_cast<size_t>(rows * cols);
+  if (ok && count > 0) ok = std::fwrite(data, item_size, count, f) == count;
+  return std::fclose(f) == 0 && ok;
+}
+
+}  // namespace carvematch::bench
