@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "matcher/pair_core.h"
 #include "matcher/skill_coverage.h"
 #include "model/week.h"
 
@@ -72,16 +73,6 @@ std::string SpanText(const WeeklySpan& s) {
 
 WeeklySpan Shifted(const WeeklySpan& s, int delta) {
   return {s.day, s.start_minute + delta, s.end_minute + delta};
-}
-
-// True when the span touches 22:00-06:00 of any night.
-bool OverlapsNight(const WeeklySpan& s) {
-  for (int k = 0; k <= 2; ++k) {
-    int lo = k * 1440 - 120;
-    int hi = k * 1440 + 360;
-    if (s.start_minute < hi && s.end_minute > lo) return true;
-  }
-  return false;
 }
 
 std::string_view SourceName(EvidenceSource s) {
@@ -159,19 +150,6 @@ class ItemBuilder {
   std::vector<Group> groups_;
 };
 
-// The modes a participant can use: walking always, the listed modes, a car only with
-// licence B and a moped only with licence AM or B. Sorted in enum order.
-std::vector<TransportMode> UsableModes(const Participant& p) {
-  std::set<TransportMode> modes = {TransportMode::kWalk};
-  for (TransportMode m : p.transport_modes) {
-    if (m == TransportMode::kUnspecified) continue;
-    if (m == TransportMode::kCar && !p.HasLicence("B")) continue;
-    if (m == TransportMode::kMoped && !p.HasLicence("AM") && !p.HasLicence("B")) continue;
-    modes.insert(m);
-  }
-  return {modes.begin(), modes.end()};
-}
-
 struct Commute {
   ItemStatus status = ItemStatus::kOk;
   std::optional<TransportMode> mode;
@@ -198,7 +176,7 @@ MatchResult Matcher::Evaluate(const Participant& p, const Vacancy& v, const Empl
   // ---- Skills -------------------------------------------------------------------
   r.coverage_essential = sk.coverage_essential;
   r.coverage_optional = sk.coverage_optional;
-  r.parts.skills = 50.0 * (0.8 * sk.coverage_essential + 0.2 * sk.coverage_optional);
+  r.parts.skills = SkillsPart(sk.coverage_essential, sk.coverage_optional);
   {
     std::vector<std::string> missing, partial;
     int n_ess = 0, n_opt = 0;
@@ -772,6 +750,45 @@ MatchResult Matcher::Evaluate(const Participant& p, const Vacancy& v, const Empl
     }
   }
 
+  // ---- Sustainability ----------------------------------------------------------------
+  {
+    const double contract = SustainabilityPoints(v.contract_type, true);
+    if (v.contract_type != ContractType::kUnspecified) {
+      items.Add("contract", contract >= 0 ? ItemStatus::kOk : ItemStatus::kGap,
+                absl::StrFormat("contract type %s (%+g)", Str(ContractTypeName(v.contract_type)),
+                                contract));
+    }
+    if (!v.predictable_schedule) {
+      items.Add("predictability", ItemStatus::kGap,
+                absl::StrFormat("rotating or on-call roster, hard to plan around (%+g)",
+                                SustainabilityPoints(ContractType::kUnspecified, false)));
+    }
+    r.parts.sustainability = SustainabilityPoints(v.contract_type, v.predictable_schedule);
+    const int demonstrated = DemonstratedLevel(p);
+    int need_sum = 0;
+    for (const Requirement& req : *sk.requirements) need_sum += req.level;
+    const int need_count = static_cast<int>(sk.requirements->size());
+    if (AimsTooLow(demonstrated, need_sum, need_count)) {
+      r.parts.sustainability -= params_.aim_too_low_penalty;
+      const SkillClaim* top = nullptr;
+      for (const SkillClaim& c : p.skills) {
+        if (c.level == demonstrated &&
+            (c.source == EvidenceSource::kDiploma || c.source == EvidenceSource::kWork ||
+             c.source == EvidenceSource::kForeignDiploma)) {
+          top = &c;
+          break;
+        }
+      }
+      items.Add(
+          "level", ItemStatus::kGap,
+          absl::StrFormat("aim not too low: the participant shows level %d (%s: %s); the "
+                          "tasks need level %.1f on average (-%g)",
+                          demonstrated, Str(SourceName(top->source)),
+                          Quote(credit_.Label(top->skill_uri)),
+                          static_cast<double>(need_sum) / need_count, params_.aim_too_low_penalty));
+    }
+  }
+
   // ---- Tier and score --------------------------------------------------------------
   r.items = items.Build();
   bool blocked = false;
@@ -784,9 +801,7 @@ MatchResult Matcher::Evaluate(const Participant& p, const Vacancy& v, const Empl
   }
   r.accommodations.assign(used.begin(), used.end());
   r.tier = blocked ? Tier::kBlocked : !used.empty() ? Tier::kFitsWithAccommodations : Tier::kFits;
-  const ScoreParts& s = r.parts;
-  r.score = std::clamp(s.skills + s.commute + s.language + s.hours + s.preferences - s.penalty, 0.0,
-                       100.0);
+  r.score = TotalScore(r.parts);
   return r;
 }
 
@@ -806,20 +821,31 @@ absl::StatusOr<const Site*> ResolveSite(const VacancyContext& c, const std::stri
   return site;
 }
 
-void SortAndCut(const MatchOptions& options, std::vector<MatchResult>* results) {
+// A pair ranked by the numeric core, rendered only when it is returned.
+struct Ranked {
+  size_t index;  // vacancy (RankVacancies) or participant (RankParticipants)
+  Tier tier;
+  double score;
+  const std::string* vacancy_id;
+  const std::string* participant_id;
+};
+
+// Orders by tier, score descending, vacancy id, participant id; drops blocked pairs
+// unless asked for, then keeps at most options.limit.
+void SortAndCut(const MatchOptions& options, std::vector<Ranked>* ranked) {
   if (!options.include_blocked) {
-    results->erase(std::remove_if(results->begin(), results->end(),
-                                  [](const MatchResult& r) { return r.tier == Tier::kBlocked; }),
-                   results->end());
+    ranked->erase(std::remove_if(ranked->begin(), ranked->end(),
+                                 [](const Ranked& r) { return r.tier == Tier::kBlocked; }),
+                  ranked->end());
   }
-  std::sort(results->begin(), results->end(), [](const MatchResult& a, const MatchResult& b) {
+  std::stable_sort(ranked->begin(), ranked->end(), [](const Ranked& a, const Ranked& b) {
     if (a.tier != b.tier) return a.tier < b.tier;
     if (a.score != b.score) return a.score > b.score;
-    if (a.vacancy_id != b.vacancy_id) return a.vacancy_id < b.vacancy_id;
-    return a.participant_id < b.participant_id;
+    if (*a.vacancy_id != *b.vacancy_id) return *a.vacancy_id < *b.vacancy_id;
+    return *a.participant_id < *b.participant_id;
   });
-  if (options.limit > 0 && results->size() > static_cast<size_t>(options.limit)) {
-    results->resize(static_cast<size_t>(options.limit));
+  if (options.limit > 0 && ranked->size() > static_cast<size_t>(options.limit)) {
+    ranked->resize(static_cast<size_t>(options.limit));
   }
 }
 
@@ -841,15 +867,32 @@ absl::StatusOr<std::vector<MatchResult>> Matcher::RankVacancies(
   RequirementMatrix reqs = BuildRequirementMatrix(rows, &space);
   BestCredit best = ComputeBestCredit(participant, space, credit_);
   Coverage coverage = CoverageOfVacancies(reqs, best.amount);
-  std::vector<MatchResult> results;
-  results.reserve(rows.size());
+  // Rank every pair with the numeric core; render only the returned ones.
+  FeatureDictionary dict;
+  std::vector<VacancyFeatures> features;
+  features.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    features.push_back(BuildVacancyFeatures(*rows[i], *vacancies[i].employer, *sites[i], &dict));
+  }
+  const ParticipantFeatures pf = BuildParticipantFeatures(participant, dict);
+  std::vector<Ranked> ranked;
+  ranked.reserve(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     const Eigen::Index row = static_cast<Eigen::Index>(i);
-    PairSkills sk{&reqs.requirements[i], &reqs.columns[i], &best, coverage.essential(row),
-                  coverage.optional(row)};
-    results.push_back(Evaluate(participant, *rows[i], *vacancies[i].employer, *sites[i], sk));
+    PairNumbers n = EvaluatePair(pf, features[i], coverage.essential(row), coverage.optional(row),
+                                 travel_, params_);
+    ranked.push_back({i, n.tier, n.score, &rows[i]->id, &participant.id});
   }
-  SortAndCut(options, &results);
+  SortAndCut(options, &ranked);
+  std::vector<MatchResult> results;
+  results.reserve(ranked.size());
+  for (const Ranked& k : ranked) {
+    const Eigen::Index row = static_cast<Eigen::Index>(k.index);
+    PairSkills sk{&reqs.requirements[k.index], &reqs.columns[k.index], &best,
+                  coverage.essential(row), coverage.optional(row)};
+    results.push_back(
+        Evaluate(participant, *rows[k.index], *vacancies[k.index].employer, *sites[k.index], sk));
+  }
   return results;
 }
 
@@ -874,15 +917,28 @@ absl::StatusOr<std::vector<MatchResult>> Matcher::RankParticipants(
     rows.row(j) = best.back().amount.transpose();
   }
   Coverage coverage = CoverageOfParticipants(reqs, 0, rows);
-  std::vector<MatchResult> results;
-  results.reserve(participants.size());
+  FeatureDictionary dict;
+  const VacancyFeatures vf =
+      BuildVacancyFeatures(*vacancy.vacancy, *vacancy.employer, **site, &dict);
+  std::vector<Ranked> ranked;
+  ranked.reserve(participants.size());
   for (Eigen::Index j = 0; j < n; ++j) {
     const size_t jj = static_cast<size_t>(j);
-    PairSkills sk{&reqs.requirements[0], &reqs.columns[0], &best[jj], coverage.essential(j),
-                  coverage.optional(j)};
-    results.push_back(Evaluate(*participants[jj], *vacancy.vacancy, *vacancy.employer, **site, sk));
+    const ParticipantFeatures pf = BuildParticipantFeatures(*participants[jj], dict);
+    PairNumbers num =
+        EvaluatePair(pf, vf, coverage.essential(j), coverage.optional(j), travel_, params_);
+    ranked.push_back({jj, num.tier, num.score, &vacancy.vacancy->id, &participants[jj]->id});
   }
-  SortAndCut(options, &results);
+  SortAndCut(options, &ranked);
+  std::vector<MatchResult> results;
+  results.reserve(ranked.size());
+  for (const Ranked& k : ranked) {
+    const Eigen::Index j = static_cast<Eigen::Index>(k.index);
+    PairSkills sk{&reqs.requirements[0], &reqs.columns[0], &best[k.index], coverage.essential(j),
+                  coverage.optional(j)};
+    results.push_back(
+        Evaluate(*participants[k.index], *vacancy.vacancy, *vacancy.employer, **site, sk));
+  }
   return results;
 }
 

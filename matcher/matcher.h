@@ -49,7 +49,8 @@ struct ExplanationItem {
   // Stable snake_case key: "skills", "commute", "schedule", "childcare",
   // "dutch_listening", "dutch_reading", "dutch_speaking", "dutch_writing", "licence",
   // "lifting", "standing", "night_work", "customer_contact", "working_alone",
-  // "digital_tools", "qualification", "exclusions", "hours", "preferences", "outcome".
+  // "digital_tools", "qualification", "exclusions", "hours", "preferences", "outcome",
+  // "contract", "predictability", "level".
   std::string criterion;
   ItemStatus status = ItemStatus::kUnspecified;
   std::string message;  // readable English, with the numbers
@@ -82,6 +83,8 @@ struct ScoreParts {
   double hours = 0;        // 0..10
   double preferences = 0;  // 0..10
   double penalty = 0;      // subtracted: avoided sector or occupation
+  // Contract type, schedule predictability and "aim not too low": -12..+3.
+  double sustainability = 0;
 };
 
 // A vacancy with the records it refers to. `site` may be null: it is then looked up
@@ -129,6 +132,9 @@ struct MatcherParams {
   double avoided_penalty = 25;
   // An essential requirement credited below this counts as missing in the message.
   float missing_below = 0.5f;
+  // Subtracted when the vacancy's skill needs are far below the participant's
+  // demonstrated level ("aim not too low").
+  double aim_too_low_penalty = 5;
 };
 
 class Matcher {
@@ -158,6 +164,8 @@ class Matcher {
                                       const VacancyContext& vacancy) const;
 
   const MatcherParams& params() const { return params_; }
+  const SkillCredit& credit() const { return credit_; }
+  const TravelTimeEstimator& travel() const { return travel_; }
 
  private:
   struct PairSkills;

@@ -127,24 +127,31 @@ RequirementMatrix BuildRequirementMatrix(const std::vector<const Vacancy*>& vaca
 namespace {
 
 // sum / count per entry, 1 where count is 0.
-Eigen::VectorXf Ratio(const Eigen::VectorXf& sum, const Eigen::VectorXf& count) {
+Eigen::VectorXf Ratio(const Eigen::VectorXd& sum, const Eigen::VectorXd& count) {
   Eigen::VectorXf out(sum.size());
   for (Eigen::Index i = 0; i < sum.size(); ++i) {
-    out(i) = count(i) > 0 ? std::min(1.0f, sum(i) / count(i)) : 1.0f;
+    out(i) = CoverageRatio(sum(i), static_cast<int>(count(i)));
   }
   return out;
 }
 
-Eigen::VectorXf RowCounts(const Eigen::SparseMatrix<float, Eigen::RowMajor>& r) {
-  return r * Eigen::VectorXf::Ones(r.cols());
+Eigen::VectorXd RowCounts(const Eigen::SparseMatrix<float, Eigen::RowMajor>& r) {
+  return r.cast<double>() * Eigen::VectorXd::Ones(r.cols());
 }
 
 }  // namespace
 
+float CoverageRatio(double sum, int count) {
+  return count > 0 ? static_cast<float>(std::min(1.0, sum / count)) : 1.0f;
+}
+
 Coverage CoverageOfVacancies(const RequirementMatrix& reqs, const Eigen::VectorXf& best) {
+  // In double: a sum of a few dozen credits (float values) is exact, so it does not
+  // depend on the order of the terms (the batch kernel sums in another order).
+  const Eigen::VectorXd b = best.cast<double>();
   Coverage c;
-  c.essential = Ratio(reqs.essential * best, RowCounts(reqs.essential));
-  c.optional = Ratio(reqs.optional * best, RowCounts(reqs.optional));
+  c.essential = Ratio(reqs.essential.cast<double>() * b, RowCounts(reqs.essential));
+  c.optional = Ratio(reqs.optional.cast<double>() * b, RowCounts(reqs.optional));
   return c;
 }
 
@@ -152,12 +159,13 @@ Coverage CoverageOfParticipants(
     const RequirementMatrix& reqs, int row,
     const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>& best_rows) {
   // The requirement row as a dense column vector r (k), then B * r (n).
-  Eigen::VectorXf r_ess = Eigen::VectorXf(reqs.essential.row(row).transpose());
-  Eigen::VectorXf r_opt = Eigen::VectorXf(reqs.optional.row(row).transpose());
+  Eigen::VectorXd r_ess = Eigen::VectorXd(reqs.essential.row(row).transpose().cast<double>());
+  Eigen::VectorXd r_opt = Eigen::VectorXd(reqs.optional.row(row).transpose().cast<double>());
   const Eigen::Index n = best_rows.rows();
+  const Eigen::MatrixXd b = best_rows.cast<double>();
   Coverage c;
-  c.essential = Ratio(best_rows * r_ess, Eigen::VectorXf::Constant(n, r_ess.sum()));
-  c.optional = Ratio(best_rows * r_opt, Eigen::VectorXf::Constant(n, r_opt.sum()));
+  c.essential = Ratio(b * r_ess, Eigen::VectorXd::Constant(n, r_ess.sum()));
+  c.optional = Ratio(b * r_opt, Eigen::VectorXd::Constant(n, r_opt.sum()));
   return c;
 }
 

@@ -101,6 +101,9 @@ struct Coverage {
   Eigen::VectorXf essential;
   Eigen::VectorXf optional;
 };
+// min(1, sum / count) as float, 1 when count is 0. `sum` is the exact (double) sum of
+// the credits of `count` requirements; every coverage in the matcher goes through here.
+float CoverageRatio(double sum, int count);
 // One participant against all rows: R * best (m x k times k).
 Coverage CoverageOfVacancies(const RequirementMatrix& reqs, const Eigen::VectorXf& best);
 // Many participants against one row `row` of `reqs`: `best_rows` is n x k, row-major,

@@ -1,0 +1,567 @@
+#include "matcher/pair_core.h"
+
+#include <algorithm>
+#include <limits>
+#include <set>
+
+#include "matcher/skill_coverage.h"
+
+namespace carvematch {
+
+std::vector<Accommodation> AccommodationsOfMask(uint32_t mask) {
+  std::vector<Accommodation> out;
+  for (int a = 1; a < 32; ++a) {
+    if (mask & (uint32_t{1} << a)) out.push_back(static_cast<Accommodation>(a));
+  }
+  return out;
+}
+
+double SkillsPart(float coverage_essential, float coverage_optional) {
+  return 50.0 * (0.8 * coverage_essential + 0.2 * coverage_optional);
+}
+
+double TotalScore(const ScoreParts& s) {
+  return std::clamp(
+      s.skills + s.commute + s.language + s.hours + s.preferences - s.penalty + s.sustainability,
+      0.0, 100.0);
+}
+
+bool OverlapsNight(const WeeklySpan& s) {
+  for (int k = 0; k <= 2; ++k) {
+    int lo = k * 1440 - 120;
+    int hi = k * 1440 + 360;
+    if (s.start_minute < hi && s.end_minute > lo) return true;
+  }
+  return false;
+}
+
+std::vector<TransportMode> UsableModes(const Participant& p) {
+  std::set<TransportMode> modes = {TransportMode::kWalk};
+  for (TransportMode m : p.transport_modes) {
+    if (m == TransportMode::kUnspecified) continue;
+    if (m == TransportMode::kCar && !p.HasLicence("B")) continue;
+    if (m == TransportMode::kMoped && !p.HasLicence("AM") && !p.HasLicence("B")) continue;
+    modes.insert(m);
+  }
+  return {modes.begin(), modes.end()};
+}
+
+int DemonstratedLevel(const Participant& p) {
+  int best = 0;
+  for (const SkillClaim& s : p.skills) {
+    if (s.source == EvidenceSource::kDiploma || s.source == EvidenceSource::kWork ||
+        s.source == EvidenceSource::kForeignDiploma) {
+      best = std::max(best, s.level);
+    }
+  }
+  return best;
+}
+
+double SustainabilityPoints(ContractType contract, bool predictable_schedule) {
+  double points = 0;
+  switch (contract) {
+    case ContractType::kOpenEnded:
+      points = 3;
+      break;
+    case ContractType::kFixedTerm:
+      points = 1;
+      break;
+    case ContractType::kTemp:
+      points = -2;
+      break;
+    case ContractType::kDay:
+      points = -4;
+      break;
+    case ContractType::kUnspecified:
+      break;
+  }
+  if (!predictable_schedule) points -= 3;
+  return points;
+}
+
+bool AimsTooLow(int demonstrated_level, int need_level_sum, int need_count) {
+  // demonstrated - sum / count >= 2, in integers.
+  return demonstrated_level >= 3 && need_count > 0 &&
+         demonstrated_level * need_count - need_level_sum >= 2 * need_count;
+}
+
+int FeatureDictionary::Add(std::vector<std::string>* names, Ids* ids, const std::string& s) {
+  auto [it, inserted] = ids->try_emplace(s, static_cast<int>(names->size()));
+  if (inserted) names->push_back(s);
+  return it->second;
+}
+
+int FeatureDictionary::Find(const Ids& ids, const std::string& s) {
+  auto it = ids.find(s);
+  return it == ids.end() ? -1 : it->second;
+}
+
+void IdSet::Insert(int id) {
+  if (id < 0) return;
+  if (id < 64) {
+    mask |= uint64_t{1} << id;
+  } else if (!Contains(id)) {
+    rest.insert(std::lower_bound(rest.begin(), rest.end(), id), id);
+  }
+}
+
+bool IdSet::Contains(int id) const {
+  if (id < 0) return false;
+  if (id < 64) return (mask >> id) & 1;
+  return std::binary_search(rest.begin(), rest.end(), id);
+}
+
+bool IdSet::Intersects(const IdSet& o) const {
+  if (mask & o.mask) return true;
+  for (int id : rest) {
+    if (o.Contains(id)) return true;
+  }
+  return false;
+}
+
+bool IdSet::IsSubsetOf(const IdSet& o) const {
+  if (mask & ~o.mask) return false;
+  for (int id : rest) {
+    if (!o.Contains(id)) return false;
+  }
+  return true;
+}
+
+VacancyFeatures BuildVacancyFeatures(const Vacancy& v, const Employer& e, const Site& site,
+                                     FeatureDictionary* dict) {
+  VacancyFeatures f;
+  f.site = site.location.point;
+  f.shifts = &v.shifts;
+  f.commute_shifts = v.shifts;
+  if (f.commute_shifts.empty()) f.commute_shifts.push_back({Weekday::kMonday, 9 * 60, 17 * 60});
+  for (const WeeklySpan& s : v.shifts) {
+    f.shift_masks.push_back(WeekMask::FromSpan(s));
+    f.all_shifts = f.all_shifts | f.shift_masks.back();
+    if (s.day != Weekday::kUnspecified) f.shift_days |= uint8_t(1u << DayIndex(s.day));
+    if (OverlapsNight(s)) f.demands |= kFlagNight;
+  }
+  for (const Task& t : v.tasks) {
+    for (int li = 0; li < kLanguageSkillCount; ++li) {
+      f.dutch_need[li] =
+          std::max<int8_t>(f.dutch_need[li], static_cast<int8_t>(t.dutch.levels[li]));
+    }
+    if (!t.licence.empty()) f.licences.Insert(dict->AddLicence(t.licence));
+    f.max_lift_kg = std::max(f.max_lift_kg, t.lift_kg);
+    if (t.prolonged_standing) f.demands |= kFlagStanding;
+    if (t.customer_contact) f.demands |= kFlagCustomerContact;
+    if (!t.alongside_colleagues) f.demands |= kFlagWorkingAlone;
+    if (t.time_of_day == TimeOfDay::kNight) f.demands |= kFlagNight;
+    f.digital_tools = std::max(f.digital_tools, t.digital_tools);
+  }
+  for (const std::string& s : v.work_settings) f.settings.Insert(dict->AddSetting(s));
+  f.hours = v.hours_per_week;
+  if (f.hours <= 0) {
+    for (const Task& t : v.tasks) f.hours += t.hours_per_week;
+  }
+  f.sector = dict->AddSector(e.sector);
+  f.occupation = v.occupation_uri.empty() ? -1 : dict->AddOccupation(v.occupation_uri);
+  f.outcome = v.outcome;
+  for (Accommodation a : v.accommodations) f.offers |= AccommodationBit(a);
+  f.sustainability = SustainabilityPoints(v.contract_type, v.predictable_schedule);
+  for (const Requirement& r : VacancyRequirements(v)) {
+    f.need_level_sum += r.level;
+    ++f.need_count;
+  }
+  return f;
+}
+
+ParticipantFeatures BuildParticipantFeatures(const Participant& p, const FeatureDictionary& dict) {
+  ParticipantFeatures f;
+  f.participant = &p;
+  f.home = p.home.point;
+  f.modes = UsableModes(p);
+  f.max_commute = std::max(1, p.max_commute_minutes);
+  f.always_available = p.availability.empty();
+  f.availability = WeekMask::FromSpans(p.availability);
+  for (int li = 0; li < kLanguageSkillCount; ++li) {
+    f.dutch[li] = static_cast<int8_t>(p.dutch.levels[li]);
+  }
+  for (const std::string& l : p.licences) f.licences.Insert(dict.FindLicence(l));
+  f.max_lift_kg = p.capacities.max_lift_kg ? *p.capacities.max_lift_kg : -1;
+  const FunctionalCapacities& c = p.capacities;
+  f.capacities = (c.prolonged_standing ? kFlagStanding : 0) | (c.night_work ? kFlagNight : 0) |
+                 (c.customer_contact ? kFlagCustomerContact : 0) |
+                 (c.working_alone ? kFlagWorkingAlone : 0);
+  f.digital_tools = c.digital_tools;
+  for (const std::string& x : p.exclusions) f.exclusions.Insert(dict.FindSetting(x));
+  f.min_hours = p.min_hours_per_week;
+  f.max_hours = p.max_hours_per_week;
+  auto prefix_of = [](const std::string& prefix, const std::string& s) {
+    return !prefix.empty() && s.compare(0, prefix.size(), prefix) == 0;
+  };
+  f.sector_pref.assign(dict.sectors().size(), 0);
+  for (size_t i = 0; i < dict.sectors().size(); ++i) {
+    const std::string& sector = dict.sectors()[i];
+    for (const std::string& w : p.wanted_sectors) {
+      if (prefix_of(w, sector)) f.sector_pref[i] |= kSectorWanted;
+    }
+    for (const std::string& a : p.avoided_sectors) {
+      if (prefix_of(a, sector)) f.sector_pref[i] |= kSectorAvoided;
+    }
+  }
+  for (const std::string& o : p.wanted_occupations) {
+    if (!o.empty()) f.wanted_occupations.Insert(dict.FindOccupation(o));
+  }
+  for (const std::string& o : p.avoided_occupations) {
+    if (!o.empty()) f.avoided_occupations.Insert(dict.FindOccupation(o));
+  }
+  f.states_wishes = !p.wanted_sectors.empty() || !p.wanted_occupations.empty();
+  for (TargetOutcome t : p.target_outcomes) f.targets |= uint32_t{1} << static_cast<int>(t);
+  f.has_childcare = !p.childcare.empty();
+  for (const Childcare& care : p.childcare) {
+    for (const WeeklySpan& o : care.opening_hours) {
+      if (o.day != Weekday::kUnspecified) f.care_days |= uint8_t(1u << DayIndex(o.day));
+    }
+  }
+  f.demonstrated_level = DemonstratedLevel(p);
+  return f;
+}
+
+namespace {
+
+WeeklySpan Shifted(const WeeklySpan& s, int delta) {
+  return {s.day, s.start_minute + delta, s.end_minute + delta};
+}
+
+bool Available(const ParticipantFeatures& p, const WeeklySpan& s) {
+  return p.always_available || WeekMask::FromSpan(s).Within(p.availability);
+}
+
+bool DayBit(uint8_t days, Weekday d) {
+  return d != Weekday::kUnspecified && ((days >> DayIndex(d)) & 1);
+}
+
+// Mirrors the renderer's childcare timing check; true when there is a problem.
+bool CareProblem(const Participant& p, GeoPoint work, const WeeklySpan& s, TransportMode mode,
+                 const TravelTimeEstimator& travel) {
+  struct Open {
+    const Childcare* care;
+    const WeeklySpan* span;
+  };
+  Open open[16];
+  std::vector<Open> more;
+  int n = 0;
+  for (const Childcare& c : p.childcare) {
+    for (const WeeklySpan& o : c.opening_hours) {
+      if (o.day != s.day) continue;
+      if (n < 16) {
+        open[n++] = {&c, &o};
+      } else {
+        more.push_back({&c, &o});
+      }
+    }
+  }
+  if (n == 0) return false;
+  auto for_each = [&](auto&& fn) {
+    for (int i = 0; i < n; ++i) fn(open[i]);
+    for (const Open& o : more) fn(o);
+  };
+  std::optional<int> drop_off, pick_up;
+  const Open* earliest = nullptr;
+  const Open* latest = nullptr;
+  std::optional<int> earliest_to, latest_back;
+  for_each([&](const Open& o) {
+    std::optional<int> to =
+        travel.Minutes(mode, o.care->location.point, work, s, TripLeg::kToShift);
+    std::optional<int> back =
+        travel.Minutes(mode, work, o.care->location.point, s, TripLeg::kFromShift);
+    if (!earliest || o.span->start_minute < earliest->span->start_minute) {
+      earliest = &o;
+      earliest_to = to;
+    }
+    if (!latest || o.span->end_minute > latest->span->end_minute) {
+      latest = &o;
+      latest_back = back;
+    }
+    if (to && o.span->start_minute + *to <= s.start_minute &&
+        o.span->end_minute > s.start_minute - *to) {
+      drop_off = std::min(drop_off.value_or(s.start_minute - *to), s.start_minute - *to);
+    }
+    if (back && s.end_minute + *back <= o.span->end_minute &&
+        o.span->start_minute < s.end_minute + *back) {
+      pick_up = std::max(pick_up.value_or(s.end_minute + *back), s.end_minute + *back);
+    }
+  });
+  if (!earliest_to || !latest_back || !drop_off || !pick_up) return true;
+  int covered_until = *drop_off;
+  bool extended = true;
+  while (extended && covered_until < *pick_up) {
+    extended = false;
+    for_each([&](const Open& o) {
+      if (o.span->start_minute <= covered_until && o.span->end_minute > covered_until) {
+        covered_until = o.span->end_minute;
+        extended = true;
+      }
+    });
+  }
+  return covered_until < *pick_up;
+}
+
+}  // namespace
+
+StaticPart CheckStatic(const ParticipantFeatures& p, const VacancyFeatures& v,
+                       float coverage_essential, float coverage_optional,
+                       const MatcherParams& params) {
+  StaticPart s;
+  s.parts.skills = SkillsPart(coverage_essential, coverage_optional);
+  auto offers = [&](Accommodation a) { return (v.offers & AccommodationBit(a)) != 0; };
+
+  // Dutch.
+  double language_sum = 0;
+  for (int li = 0; li < kLanguageSkillCount; ++li) {
+    if (v.dutch_need[li] == 0) {
+      language_sum += 1;
+      continue;
+    }
+    const int gap = v.dutch_need[li] - p.dutch[li];
+    if (gap <= 0) {
+      language_sum += 1;
+    } else if (gap == 1 && offers(Accommodation::kLanguageCoaching)) {
+      language_sum += 0.5;
+      s.accommodations |= AccommodationBit(Accommodation::kLanguageCoaching);
+    } else {
+      s.blocked = true;
+    }
+  }
+  s.parts.language = 15.0 * language_sum / kLanguageSkillCount;
+
+  // Licences, capacities.
+  if (!v.licences.IsSubsetOf(p.licences)) s.blocked = true;
+  if (v.max_lift_kg > 0 && p.max_lift_kg >= 0 && v.max_lift_kg > p.max_lift_kg) s.blocked = true;
+  if (v.demands & ~p.capacities) s.blocked = true;
+  if (v.digital_tools > 0) {
+    const int gap = v.digital_tools - p.digital_tools;
+    if (gap == 1 && offers(Accommodation::kWorkplaceLearning)) {
+      s.accommodations |= AccommodationBit(Accommodation::kWorkplaceLearning);
+    } else if (gap > 0) {
+      s.blocked = true;
+    }
+  }
+  if (v.settings.Intersects(p.exclusions)) s.blocked = true;
+
+  // Hours.
+  if (v.hours <= 0 || (v.hours >= p.min_hours && v.hours <= p.max_hours)) {
+    s.parts.hours = 10;
+  } else {
+    const double lo = p.min_hours, hi = p.max_hours, hours = v.hours;
+    const double off = hours < lo ? (lo - hours) / lo : (hours - hi) / std::max(hi, 1.0);
+    const double limit = params.hours_blocker_fraction;
+    if (off <= limit) {
+      s.parts.hours = 10.0 * (1.0 - off / limit);
+    } else {
+      s.blocked = true;
+    }
+  }
+
+  // Preferences and outcome.
+  const uint8_t sector = v.sector >= 0 && static_cast<size_t>(v.sector) < p.sector_pref.size()
+                             ? p.sector_pref[static_cast<size_t>(v.sector)]
+                             : 0;
+  const bool outcome_ok =
+      p.targets == 0 || (p.targets & (uint32_t{1} << static_cast<int>(v.outcome))) != 0;
+  double pref = outcome_ok ? 4 : 0;
+  if ((sector & kSectorAvoided) || p.avoided_occupations.Contains(v.occupation)) {
+    pref = 0;
+    s.parts.penalty = params.avoided_penalty;
+  } else if ((sector & kSectorWanted) || p.wanted_occupations.Contains(v.occupation)) {
+    pref += 6;
+  } else if (!p.states_wishes) {
+    pref += 3;
+  }
+  s.parts.preferences = pref;
+
+  // Sustainability.
+  s.parts.sustainability = v.sustainability;
+  if (AimsTooLow(p.demonstrated_level, v.need_level_sum, v.need_count)) {
+    s.parts.sustainability -= params.aim_too_low_penalty;
+  }
+
+  // Schedule without childcare timing (that needs travel).
+  const bool flexible = offers(Accommodation::kFlexibleStart);
+  if (p.has_childcare && (v.shift_days & ~p.care_days)) {
+    if (offers(Accommodation::kChildcareSupport)) {
+      s.accommodations |= AccommodationBit(Accommodation::kChildcareSupport);
+    } else {
+      s.blocked = true;
+    }
+  }
+  s.schedule_fits = p.always_available || v.all_shifts.Within(p.availability);
+  if (!s.schedule_fits) {
+    if (!flexible) {
+      s.blocked = true;
+    } else {
+      // Each shift outside the availability needs a move that fixes the availability
+      // (and later the childcare timing); without one it blocks.
+      const int step = std::max(1, params.flexible_start_step_minutes);
+      const std::vector<WeeklySpan>& shifts = *v.shifts;
+      for (size_t i = 0; i < shifts.size() && !s.blocked; ++i) {
+        if (v.shift_masks[i].Within(p.availability)) continue;
+        bool any = false;
+        for (int d = step; d <= params.max_flexible_start_minutes && !any; d += step) {
+          for (int signed_d : {d, -d}) {
+            WeeklySpan moved = Shifted(shifts[i], signed_d);
+            if (moved.start_minute < 0) continue;
+            if (Available(p, moved)) {
+              any = true;
+              break;
+            }
+          }
+        }
+        if (!any) s.blocked = true;
+      }
+      s.at_least_with_accommodations = true;
+    }
+  }
+  return s;
+}
+
+Tier TierLowerBound(const StaticPart& s) {
+  if (s.blocked) return Tier::kBlocked;
+  return (s.accommodations != 0 || s.at_least_with_accommodations) ? Tier::kFitsWithAccommodations
+                                                                   : Tier::kFits;
+}
+
+double ScoreUpperBound(const StaticPart& s) {
+  ScoreParts parts = s.parts;
+  parts.commute = 15;
+  return TotalScore(parts);
+}
+
+PairNumbers CompletePair(const ParticipantFeatures& pf, const VacancyFeatures& v,
+                         const StaticPart& s, const TravelTimeEstimator& travel,
+                         const MatcherParams& params, bool score_only) {
+  PairNumbers out;
+  out.parts = s.parts;
+  bool blocked = s.blocked;
+  uint32_t acc = s.accommodations;
+  auto offers = [&](Accommodation a) { return (v.offers & AccommodationBit(a)) != 0; };
+
+  // ---- Commute: the fastest usable mode (worst shift, both legs) within the maximum,
+  // else the first offered accommodation, fewest minutes first.
+  std::array<std::optional<int>, kTransportModeCount + 1> cache;
+  std::array<bool, kTransportModeCount + 1> cached{};
+  auto mode_minutes = [&](TransportMode mode) -> std::optional<int> {
+    const int m = static_cast<int>(mode);
+    if (cached[m]) return cache[m];
+    std::optional<int> result;
+    int worst = 0;
+    bool ok = true;
+    for (const WeeklySpan& sh : v.commute_shifts) {
+      std::optional<int> to = travel.Minutes(mode, pf.home, v.site, sh, TripLeg::kToShift);
+      if (!to) {
+        ok = false;
+        break;
+      }
+      std::optional<int> back = travel.Minutes(mode, v.site, pf.home, sh, TripLeg::kFromShift);
+      if (!back) {
+        ok = false;
+        break;
+      }
+      worst = std::max({worst, *to, *back});
+    }
+    if (ok) result = worst;
+    cached[m] = true;
+    cache[m] = result;
+    return result;
+  };
+  std::optional<TransportMode> best_mode;
+  int best_minutes = 0;
+  for (TransportMode m : pf.modes) {
+    std::optional<int> minutes = mode_minutes(m);
+    if (!minutes) continue;
+    if (!best_mode || *minutes < best_minutes) {
+      best_mode = m;
+      best_minutes = *minutes;
+    }
+  }
+  TransportMode travel_mode = TransportMode::kWalk;
+  bool commute_blocked = false;
+  if (best_mode && best_minutes <= pf.max_commute) {
+    out.commute_mode = best_mode;
+    out.commute_minutes = best_minutes;
+    travel_mode = *best_mode;
+  } else {
+    struct Option {
+      Accommodation acc;
+      int minutes;
+      TransportMode travel_mode;
+    };
+    Option options[3];
+    int n = 0;
+    if (HaversineKm(pf.home, v.site) < params.shared_ride_max_km) {
+      std::optional<int> car = mode_minutes(TransportMode::kCar);
+      if (car) {
+        options[n++] = {Accommodation::kCompanyTransport, *car, TransportMode::kCar};
+        options[n++] = {Accommodation::kCarpool, *car, TransportMode::kCar};
+      }
+    }
+    std::optional<int> ebike = mode_minutes(TransportMode::kEBike);
+    if (ebike && *ebike <= pf.max_commute) {
+      options[n++] = {Accommodation::kBikeLease, *ebike, TransportMode::kEBike};
+    }
+    std::stable_sort(options, options + n,
+                     [](const Option& a, const Option& b) { return a.minutes < b.minutes; });
+    const Option* offered = nullptr;
+    for (int i = 0; i < n && !offered; ++i) {
+      if (offers(options[i].acc)) offered = &options[i];
+    }
+    if (offered) {
+      acc |= AccommodationBit(offered->acc);
+      out.commute_minutes = offered->minutes;
+      travel_mode = offered->travel_mode;
+      if (offered->acc == Accommodation::kBikeLease) out.commute_mode = TransportMode::kEBike;
+    } else {
+      commute_blocked = true;
+      blocked = true;
+      travel_mode = best_mode.value_or(TransportMode::kWalk);
+    }
+  }
+  if (!commute_blocked && out.commute_minutes >= 0) {
+    out.parts.commute = 15.0 * std::max(0.0, 1.0 - static_cast<double>(out.commute_minutes) /
+                                                       static_cast<double>(pf.max_commute));
+  }
+
+  // ---- Schedule and childcare timing, with the flexible-start search.
+  if (!score_only && (!s.schedule_fits || pf.has_childcare)) {
+    const Participant& p = *pf.participant;
+    const bool flexible = offers(Accommodation::kFlexibleStart);
+    const int step = std::max(1, params.flexible_start_step_minutes);
+    const std::vector<WeeklySpan>& shifts = *v.shifts;
+    for (size_t i = 0; i < shifts.size(); ++i) {
+      const WeeklySpan& sh = shifts[i];
+      const bool avail_ok = pf.always_available || v.shift_masks[i].Within(pf.availability);
+      const bool care_open = pf.has_childcare && DayBit(pf.care_days, sh.day);
+      const bool care_ok = !care_open || !CareProblem(p, v.site, sh, travel_mode, travel);
+      if (avail_ok && care_ok) continue;
+      bool found = false;
+      for (int d = step; d <= params.max_flexible_start_minutes && !found; d += step) {
+        for (int signed_d : {d, -d}) {
+          WeeklySpan moved = Shifted(sh, signed_d);
+          if (moved.start_minute < 0) continue;
+          if (Available(pf, moved) &&
+              (!care_open || !CareProblem(p, v.site, moved, travel_mode, travel))) {
+            found = true;
+            break;
+          }
+        }
+      }
+      if (found && flexible) {
+        acc |= AccommodationBit(Accommodation::kFlexibleStart);
+      } else {
+        blocked = true;
+      }
+    }
+  }
+
+  out.accommodations = acc;
+  out.tier = blocked ? Tier::kBlocked : acc != 0 ? Tier::kFitsWithAccommodations : Tier::kFits;
+  out.score = TotalScore(out.parts);
+  return out;
+}
+
+}  // namespace carvematch

@@ -1,0 +1,191 @@
+// The numeric core of matching one participant x vacancy pair: tier, score, the
+// accommodations relied on and the commute, computed from precomputed features without
+// building a single string. Matcher::RankVacancies / RankParticipants and the batch
+// kernel (matcher/batch_ranker.h) rank with it; the explanation renderer
+// (Matcher::Explain) is the straightforward reference it must agree with, pair for pair
+// (tests/matcher/batch_ranker_test.cc checks that on random instances).
+//
+// Evaluation is split in two so the batch kernel can skip pairs cheaply:
+//   - CheckStatic: everything that needs no travel time (skills, Dutch, licences,
+//     capacities, exclusions, hours, preferences, sustainability, availability without
+//     childcare). It gives the score without the commute part, a certain BLOCKED, and
+//     accommodations certainly relied on: a lower bound on the tier and an upper bound
+//     on the score (commute adds 0..15).
+//   - CompletePair: the commute (TravelTimeEstimator calls) and the childcare timing.
+//
+// Example usage:
+//   FeatureDictionary dict;
+//   VacancyFeatures vf = BuildVacancyFeatures(vacancy, employer, site, &dict);  // all first
+//   ParticipantFeatures pf = BuildParticipantFeatures(participant, dict);
+//   PairNumbers n = EvaluatePair(pf, vf, cov_essential, cov_optional, travel, params);
+#ifndef CARVEMATCH_MATCHER_PAIR_CORE_H_
+#define CARVEMATCH_MATCHER_PAIR_CORE_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "matcher/matcher.h"
+#include "mobility/travel.h"
+#include "model/week.h"
+
+namespace carvematch {
+
+// Bit of an Accommodation in a mask.
+inline constexpr uint32_t AccommodationBit(Accommodation a) {
+  return uint32_t{1} << static_cast<int>(a);
+}
+// The accommodations of a mask, in enum order.
+std::vector<Accommodation> AccommodationsOfMask(uint32_t mask);
+
+// The score formula shared by the core and the renderer (same operations in the same
+// order, so both give bit-identical scores).
+double SkillsPart(float coverage_essential, float coverage_optional);
+double TotalScore(const ScoreParts& parts);  // clamped to 0..100
+// True when the span touches 22:00-06:00 of any night.
+bool OverlapsNight(const WeeklySpan& s);
+// Walking always, the listed modes, a car only with licence B, a moped only with AM or
+// B; enum order.
+std::vector<TransportMode> UsableModes(const Participant& p);
+// The highest level among the participant's skills with diploma, work or foreign
+// diploma evidence; 0 when none ("aim not too low", docs/matching.md).
+int DemonstratedLevel(const Participant& p);
+// Points for contract type and schedule predictability (docs/matching.md).
+double SustainabilityPoints(ContractType contract, bool predictable_schedule);
+// True when the vacancy's skill needs are far below the participant's demonstrated
+// level: demonstrated >= 3 and demonstrated - mean need level >= 2 (over all
+// requirements; a vacancy without requirements is never flagged).
+bool AimsTooLow(int demonstrated_level, int need_level_sum, int need_count);
+
+// Interned strings of the vacancies in one call: sectors, occupations, licence
+// categories and work settings. Vacancies are added first, then participants are
+// resolved against it.
+class FeatureDictionary {
+ public:
+  int AddSector(const std::string& s) { return Add(&sectors_, &sector_ids_, s); }
+  int AddOccupation(const std::string& s) { return Add(&occupations_, &occupation_ids_, s); }
+  int AddLicence(const std::string& s) { return Add(&licences_, &licence_ids_, s); }
+  int AddSetting(const std::string& s) { return Add(&settings_, &setting_ids_, s); }
+  int FindOccupation(const std::string& s) const { return Find(occupation_ids_, s); }
+  int FindLicence(const std::string& s) const { return Find(licence_ids_, s); }
+  int FindSetting(const std::string& s) const { return Find(setting_ids_, s); }
+  const std::vector<std::string>& sectors() const { return sectors_; }
+
+ private:
+  using Ids = std::unordered_map<std::string, int>;
+  static int Add(std::vector<std::string>* names, Ids* ids, const std::string& s);
+  static int Find(const Ids& ids, const std::string& s);
+  std::vector<std::string> sectors_, occupations_, licences_, settings_;
+  Ids sector_ids_, occupation_ids_, licence_ids_, setting_ids_;
+};
+
+// A set of small ids: a 64-bit mask for ids < 64, a sorted list for the rest.
+struct IdSet {
+  uint64_t mask = 0;
+  std::vector<int> rest;
+  void Insert(int id);
+  bool Contains(int id) const;
+  bool Intersects(const IdSet& o) const;
+  bool IsSubsetOf(const IdSet& o) const;
+};
+
+// Capacity/demand flags.
+inline constexpr uint32_t kFlagStanding = 1u << 0;
+inline constexpr uint32_t kFlagNight = 1u << 1;
+inline constexpr uint32_t kFlagCustomerContact = 1u << 2;
+inline constexpr uint32_t kFlagWorkingAlone = 1u << 3;
+
+struct VacancyFeatures {
+  GeoPoint site;
+  const std::vector<WeeklySpan>* shifts = nullptr;       // the vacancy's shifts (not owned)
+  std::vector<WeeklySpan> commute_shifts;                // the shifts, or Monday 09:00-17:00
+  std::vector<WeekMask> shift_masks;                     // one per shift
+  WeekMask all_shifts;                                   // their union
+  uint8_t shift_days = 0;                                // bit DayIndex per shift day
+  std::array<int8_t, kLanguageSkillCount> dutch_need{};  // max over tasks
+  IdSet licences;                                        // needed by a task
+  int max_lift_kg = 0;
+  uint32_t demands = 0;  // kFlag*: a task needs it (night: a night task or night shift)
+  int digital_tools = 0;
+  IdSet settings;
+  double hours = 0;  // hours_per_week, else the sum of task hours
+  int sector = -1;
+  int occupation = -1;  // -1 when the vacancy names none
+  TargetOutcome outcome = TargetOutcome::kPaidJob;
+  uint32_t offers = 0;        // AccommodationBit of each offered accommodation
+  double sustainability = 0;  // SustainabilityPoints of the vacancy
+  int need_level_sum = 0;     // over VacancyRequirements
+  int need_count = 0;
+};
+
+struct ParticipantFeatures {
+  const Participant* participant = nullptr;
+  GeoPoint home;
+  std::vector<TransportMode> modes;  // UsableModes
+  int max_commute = 1;               // max(1, max_commute_minutes)
+  bool always_available = true;      // empty availability
+  WeekMask availability;
+  std::array<int8_t, kLanguageSkillCount> dutch{};
+  IdSet licences;           // categories the vacancies of the dictionary need
+  int max_lift_kg = -1;     // -1: no limit
+  uint32_t capacities = 0;  // kFlag*: the participant can
+  int digital_tools = 0;
+  IdSet exclusions;
+  double min_hours = 0, max_hours = 0;
+  std::vector<uint8_t> sector_pref;  // per dictionary sector: 0, kWanted | kAvoided bits
+  IdSet wanted_occupations, avoided_occupations;
+  bool states_wishes = false;
+  uint32_t targets = 0;  // bit per TargetOutcome; 0 = no targets
+  bool has_childcare = false;
+  uint8_t care_days = 0;  // bit DayIndex of days some arrangement is open
+  int demonstrated_level = 0;
+};
+inline constexpr uint8_t kSectorWanted = 1;
+inline constexpr uint8_t kSectorAvoided = 2;
+
+VacancyFeatures BuildVacancyFeatures(const Vacancy& v, const Employer& e, const Site& site,
+                                     FeatureDictionary* dict);
+ParticipantFeatures BuildParticipantFeatures(const Participant& p, const FeatureDictionary& dict);
+
+// What needs no travel time.
+struct StaticPart {
+  bool blocked = false;         // certainly BLOCKED
+  uint32_t accommodations = 0;  // relied on for sure (AccommodationBit)
+  ScoreParts parts;             // all but commute
+  bool schedule_fits = true;    // every shift lies within the availability
+  // A shift outside the availability relies on a flexible start (or blocks).
+  bool at_least_with_accommodations = false;
+};
+StaticPart CheckStatic(const ParticipantFeatures& p, const VacancyFeatures& v,
+                       float coverage_essential, float coverage_optional,
+                       const MatcherParams& params);
+// Lower bound of the tier and upper bound of the score of a pair from its static part.
+Tier TierLowerBound(const StaticPart& s);
+double ScoreUpperBound(const StaticPart& s);
+
+struct PairNumbers {
+  Tier tier = Tier::kUnspecified;
+  double score = 0;
+  ScoreParts parts;
+  uint32_t accommodations = 0;  // AccommodationBit of each one relied on
+  std::optional<TransportMode> commute_mode;
+  int commute_minutes = -1;
+};
+// Completes a pair from its static part. With `score_only` (the caller knows the pair is
+// blocked and needs no accommodation set) the schedule and childcare are not checked.
+PairNumbers CompletePair(const ParticipantFeatures& p, const VacancyFeatures& v,
+                         const StaticPart& s, const TravelTimeEstimator& travel,
+                         const MatcherParams& params, bool score_only = false);
+inline PairNumbers EvaluatePair(const ParticipantFeatures& p, const VacancyFeatures& v,
+                                float coverage_essential, float coverage_optional,
+                                const TravelTimeEstimator& travel, const MatcherParams& params) {
+  return CompletePair(p, v, CheckStatic(p, v, coverage_essential, coverage_optional, params),
+                      travel, params);
+}
+
+}  // namespace carvematch
+
+#endif  // CARVEMATCH_MATCHER_PAIR_CORE_H_
