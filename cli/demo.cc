@@ -84,6 +84,19 @@ absl::Status RunDemo(const std::string& db_path) {
     PrintMatches({response.matches().begin(), response.matches().end()}, std::cout);
   }
 
+  Heading("Coach: what if p-aalst-01 accepted a 65-minute commute to the Ninove kitchen?");
+  v1::ExplainMatchRequest what_if;
+  what_if.set_participant_id(kDemoParticipants[0]);
+  what_if.set_vacancy_id("v-ninove-kitchen");
+  what_if.mutable_what_if()->set_max_commute_minutes(65);
+  v1::ExplainMatchResponse explained;
+  RETURN_IF_ERROR(
+      FromGrpc(as_coach.matches().ExplainMatch(as_coach.Context().get(), what_if, &explained)));
+  std::cout << "now:\n";
+  PrintMatches({explained.current()}, std::cout);
+  std::cout << "what if:\n";
+  PrintMatches({explained.hypothetical()}, std::cout);
+
   Heading(absl::StrCat("Employer: anonymous candidates for vacancy ", kDemoVacancy));
   Client as_employer(Client::Connect(address), employer.plaintext);
   v1::RankParticipantsRequest rank;
