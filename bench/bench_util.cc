@@ -50,14 +50,33 @@ int LanesOfInstructionSets(const std::string& sets) {
   return 4;
 }
 
-Peak PeakGflops(const CpuInfo& cpu, int cores, int fma_units, int lanes) {
+Peak PeakGflops(double ghz, int cores, int fma_units, int lanes) {
   Peak peak;
   peak.lanes = lanes;
-  const double ghz = cpu.mhz / 1000.0;
   peak.gflops = cores * fma_units * lanes * 2.0 * ghz;
   peak.formula = absl::StrFormat("%d cores x %d FMA units x %d lanes x 2 flops x %.3f GHz", cores,
                                  fma_units, lanes, ghz);
   return peak;
+}
+
+double MeasureClockGhz() {
+#if defined(__x86_64__)
+  double best = 0;
+  for (int rep = 0; rep < 3; ++rep) {
+    uint64_t x = 3;
+    constexpr uint64_t kIterations = 50'000'000;
+    const auto start = std::chrono::steady_clock::now();
+    for (uint64_t i = 0; i < kIterations; ++i) {
+      asm volatile("imul %0, %0\n\timul %0, %0" : "+r"(x));
+    }
+    const auto stop = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(stop - start).count();
+    best = std::max(best, 2.0 * 3.0 * kIterations / seconds / 1e9);
+  }
+  return best;
+#else
+  return 0;
+#endif
 }
 
 std::vector<double> TimeRepeats(int repeats, const std::function<void()>& fn) {

@@ -29,7 +29,11 @@ struct Peak {
   double gflops = 0;
   std::string formula;
 };
-Peak PeakGflops(const CpuInfo& cpu, int cores, int fma_units, int lanes);
+Peak PeakGflops(double ghz, int cores, int fma_units, int lanes);
+// The clock a busy core actually runs at, from timing a chain of dependent 64-bit integer
+// multiplies (3 cycles each on current x86 cores); 0 when not on x86-64. Under a
+// hypervisor /proc/cpuinfo reports the nominal clock, which can be far below this.
+double MeasureClockGhz();
 int MachineLanes(const CpuInfo& cpu);
 // Lanes of the widest instruction set named in an Eigen::SimdInstructionSetsInUse() string.
 int LanesOfInstructionSets(const std::string& sets);
