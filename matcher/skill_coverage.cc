@@ -99,6 +99,35 @@ BestCredit ComputeBestCredit(const Participant& participant, const NeedSpace& sp
   return best;
 }
 
+std::vector<std::pair<int, float>> SparseBestCredit(const Participant& participant,
+                                                    const NeedSpace& space,
+                                                    const SkillCredit& credit) {
+  std::vector<std::pair<int, float>> offers;
+  auto offer = [&](int col, const SkillClaim& s, float c) {
+    const float amount = c * LevelFactor(s.level, space.level(col));
+    if (amount > 0.0f) offers.emplace_back(col, amount);
+  };
+  for (const SkillClaim& s : participant.skills) {
+    for (int col : space.ColumnsOfUri(s.skill_uri)) offer(col, s, 1.0f);
+    const int have = credit.Index(s.skill_uri);
+    if (have < 0) continue;
+    for (const CreditEdge& e : credit.Related(have)) {
+      if (e.need == have) continue;
+      for (int col : space.ColumnsOfIndex(e.need)) offer(col, s, e.credit);
+    }
+  }
+  std::sort(offers.begin(), offers.end());
+  std::vector<std::pair<int, float>> out;
+  for (const auto& [col, amount] : offers) {
+    if (!out.empty() && out.back().first == col) {
+      out.back().second = std::max(out.back().second, amount);
+    } else {
+      out.emplace_back(col, amount);
+    }
+  }
+  return out;
+}
+
 RequirementMatrix BuildRequirementMatrix(const std::vector<const Vacancy*>& vacancies,
                                          NeedSpace* space) {
   RequirementMatrix out;

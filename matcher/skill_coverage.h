@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "Eigen/Core"
@@ -82,6 +83,13 @@ struct BestCredit {
 // match, then the earlier edge) wins.
 BestCredit ComputeBestCredit(const Participant& participant, const NeedSpace& space,
                              const SkillCredit& credit);
+
+// The nonzero entries of ComputeBestCredit(...).amount as (column, amount), sorted by
+// column, without the dense vectors of size space.size() (for many participants over a
+// large space). The amounts are bit-identical to the dense ones.
+std::vector<std::pair<int, float>> SparseBestCredit(const Participant& participant,
+                                                    const NeedSpace& space,
+                                                    const SkillCredit& credit);
 
 // Requirement rows of m vacancies over the columns of a NeedSpace. Both matrices are
 // m x space.size(), row-major, with 1 at (vacancy, column) for each requirement.

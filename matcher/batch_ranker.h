@@ -1,0 +1,111 @@
+// Bulk ranking: P participants x V vacancies, top-k both ways, in one fused pass.
+//
+// RankAll gives, for every participant, its best `top_k_per_participant` vacancies and,
+// for every vacancy, its best `top_k_per_vacancy` participants, ordered exactly as the
+// Matcher orders (tier, then score descending, then id ascending) and with exactly the
+// tiers and scores Matcher::Explain gives for those pairs. The P x V score matrix is
+// never materialised: pairs are processed in tiles of `participant_block` x
+// `vacancy_block`, and each tile is scored, checked and merged into bounded heaps
+// (matcher/topk.h) before the next one.
+//
+// Per tile:
+//   1. Skill coverage as one sparse Eigen product S = B * R (double):
+//      - B: participant_block x K, column-major sparse; row i holds the participant's
+//        best credit per need column (SparseBestCredit), K = the distinct (skill URI,
+//        level) columns needed by all V vacancies (a NeedSpace).
+//      - R: K x (2 * vacancy_block), column-major sparse, 1 per requirement; column j is
+//        vacancy j's essential requirements, column vacancy_block + j its optional ones.
+//      - S: participant_block x (2 * vacancy_block), column-major dense, reused per
+//        thread; S(i, j) / count = essential coverage (exact: sums of float credits in
+//        double do not depend on the order of the terms).
+//   2. The static checks (matcher/pair_core.h): Dutch as 4 small ints, licences and
+//      settings as 64-bit masks, capacities as flag masks, availability as a 672-bit
+//      WeekMask AND, hours, preferences, sustainability. They give a lower bound on the
+//      tier and an upper bound on the score (the commute adds 0..15 points).
+//   3. A pair whose bound cannot enter the participant's heap nor the vacancy's heap is
+//      skipped; the others are completed exactly (commute through the
+//      TravelTimeEstimator, childcare timing, flexible start) and pushed into both.
+// Participant blocks are shared out to `threads` workers (std::thread); each worker
+// owns the heaps of its participants and its own per-vacancy heaps, merged at the end.
+// Pruning only skips pairs that cannot be in a final top-k, and the order is a strict
+// total order, so the result does not depend on the thread count or scheduling.
+//
+// Example usage:
+//   BatchRankOptions options;
+//   options.top_k_per_participant = 10;
+//   options.top_k_per_vacancy = 10;
+//   options.progress = [](int64_t done, int64_t total) { return !cancelled; };
+//   ASSIGN_OR_RETURN(BatchRankResult r, RankAll(matcher, participants, vacancies, options));
+//   for (const RankedVacancy& v : r.for_participant[0]) { ... vacancies[v.vacancy] ... }
+#ifndef CARVEMATCH_MATCHER_BATCH_RANKER_H_
+#define CARVEMATCH_MATCHER_BATCH_RANKER_H_
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "matcher/matcher.h"
+
+namespace carvematch {
+
+struct BatchRankOptions {
+  int top_k_per_participant = 10;  // >= 0; 0 leaves the per-participant lists empty
+  int top_k_per_vacancy = 10;      // >= 0
+  bool include_blocked = true;     // false: BLOCKED pairs are never returned
+  int threads = 2;                 // >= 1 worker threads (the calling thread is one)
+  int participant_block = 256;     // tile size, >= 1
+  int vacancy_block = 512;         // tile size, >= 1
+  // Called after each tile with the pairs done so far (monotonic, the last call has
+  // done == total). Calls come from the worker threads but never concurrently.
+  // Returning false cancels: RankAll stops after the tiles in progress and returns
+  // absl::CancelledError.
+  std::function<bool(int64_t done_pairs, int64_t total_pairs)> progress;
+};
+
+struct RankedVacancy {
+  int vacancy = -1;  // index into the `vacancies` argument
+  Tier tier = Tier::kUnspecified;
+  double score = 0;
+};
+
+struct RankedParticipant {
+  int participant = -1;  // index into the `participants` argument
+  Tier tier = Tier::kUnspecified;
+  double score = 0;
+};
+
+struct BatchRankStats {
+  int64_t pairs = 0;          // P x V
+  int64_t static_checks = 0;  // pairs whose static part was computed
+  int64_t completed = 0;      // pairs completed with travel times
+  int need_columns = 0;       // K
+};
+
+struct BatchRankResult {
+  // for_participant[p]: at most top_k_per_participant vacancies, best first.
+  std::vector<std::vector<RankedVacancy>> for_participant;
+  // for_vacancy[v]: at most top_k_per_vacancy participants, best first.
+  std::vector<std::vector<RankedParticipant>> for_vacancy;
+  BatchRankStats stats;
+};
+
+// Ranks all participants against all vacancies with the matcher's SkillCredit,
+// TravelTimeEstimator and parameters.
+// - Order per list: tier (fits, with accommodations, blocked), score descending, then
+//   the other side's id ascending (equal ids: the lower index first).
+// - Exact: tiers and scores equal Matcher::Explain on each returned pair; the lists
+//   equal the top-k of sorting all pairs (tests/matcher/batch_ranker_test.cc).
+// - Deterministic, whatever `threads` is.
+// - InvalidArgument for a null participant, a context without vacancy or employer, or
+//   an option out of range; FailedPrecondition when a vacancy's site is not among its
+//   employer's sites; Cancelled when the progress callback returns false.
+// The matcher and all inputs must stay unchanged during the call.
+absl::StatusOr<BatchRankResult> RankAll(const Matcher& matcher,
+                                        const std::vector<const Participant*>& participants,
+                                        const std::vector<VacancyContext>& vacancies,
+                                        const BatchRankOptions& options);
+
+}  // namespace carvematch
+
+#endif  // CARVEMATCH_MATCHER_BATCH_RANKER_H_

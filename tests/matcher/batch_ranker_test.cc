@@ -1,0 +1,332 @@
+#include "matcher/batch_ranker.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "matcher/pair_core.h"
+#include "matcher/testing/synthetic.h"
+#include "mobility/travel.h"
+
+namespace carvematch {
+namespace {
+
+struct Pair {
+  int index;  // the other side
+  Tier tier;
+  double score;
+};
+
+// The reference: Matcher::Explain on every pair, then a full sort per row and column.
+class BatchRankerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    // One town: denser than the benchmark population, so that many pairs fit.
+    SyntheticParams params;
+    params.towns = 1;
+    instance_ = new SyntheticInstance(MakeSyntheticInstance(300, 120, /*seed=*/20240611, params));
+    travel_ = new TravelModel();
+    matcher_ = new Matcher(*instance_->credit, *travel_);
+    const size_t np = instance_->participants.size();
+    const size_t nv = instance_->vacancies.size();
+    explained_ = new std::vector<std::vector<MatchResult>>(np);
+    for (size_t p = 0; p < np; ++p) {
+      for (size_t v = 0; v < nv; ++v) {
+        absl::StatusOr<MatchResult> r =
+            matcher_->Explain(instance_->participants[p], instance_->contexts[v]);
+        ASSERT_TRUE(r.ok()) << r.status();
+        (*explained_)[p].push_back(*std::move(r));
+      }
+    }
+  }
+  static void TearDownTestSuite() {
+    delete explained_;
+    delete matcher_;
+    delete travel_;
+    delete instance_;
+  }
+
+  static const MatchResult& Explained(size_t p, size_t v) { return (*explained_)[p][v]; }
+
+  // Top-k of one participant's row (vacancy ids order ties) from Explain.
+  static std::vector<Pair> ReferenceRow(size_t p, int k, bool include_blocked) {
+    std::vector<Pair> row;
+    for (size_t v = 0; v < instance_->vacancies.size(); ++v) {
+      const MatchResult& r = Explained(p, v);
+      if (!include_blocked && r.tier == Tier::kBlocked) continue;
+      row.push_back({static_cast<int>(v), r.tier, r.score});
+    }
+    SortAndCut(&row, k, [](int v) { return instance_->vacancies[static_cast<size_t>(v)].id; });
+    return row;
+  }
+
+  static std::vector<Pair> ReferenceColumn(size_t v, int k, bool include_blocked) {
+    std::vector<Pair> col;
+    for (size_t p = 0; p < instance_->participants.size(); ++p) {
+      const MatchResult& r = Explained(p, v);
+      if (!include_blocked && r.tier == Tier::kBlocked) continue;
+      col.push_back({static_cast<int>(p), r.tier, r.score});
+    }
+    SortAndCut(&col, k, [](int p) { return instance_->participants[static_cast<size_t>(p)].id; });
+    return col;
+  }
+
+  template <typename IdOf>
+  static void SortAndCut(std::vector<Pair>* pairs, int k, IdOf id_of) {
+    std::stable_sort(pairs->begin(), pairs->end(), [&](const Pair& a, const Pair& b) {
+      if (a.tier != b.tier) return a.tier < b.tier;
+      if (a.score != b.score) return a.score > b.score;
+      return id_of(a.index) < id_of(b.index);
+    });
+    if (pairs->size() > static_cast<size_t>(k)) pairs->resize(static_cast<size_t>(k));
+  }
+
+  static absl::StatusOr<BatchRankResult> Run(BatchRankOptions options) {
+    return RankAll(*matcher_, instance_->participant_ptrs, instance_->contexts, options);
+  }
+
+  // Small tiles, so that the instance spans several tiles both ways, partial ones too.
+  static BatchRankOptions SmallTiles() {
+    BatchRankOptions o;
+    o.participant_block = 64;
+    o.vacancy_block = 50;
+    return o;
+  }
+
+  static void ExpectEqualToReference(const BatchRankResult& got, const BatchRankOptions& o) {
+    ASSERT_EQ(got.for_participant.size(), instance_->participants.size());
+    ASSERT_EQ(got.for_vacancy.size(), instance_->vacancies.size());
+    for (size_t p = 0; p < got.for_participant.size(); ++p) {
+      std::vector<Pair> want = ReferenceRow(p, o.top_k_per_participant, o.include_blocked);
+      const std::vector<RankedVacancy>& row = got.for_participant[p];
+      ASSERT_EQ(row.size(), want.size()) << "participant " << p;
+      for (size_t i = 0; i < row.size(); ++i) {
+        EXPECT_EQ(row[i].vacancy, want[i].index) << "participant " << p << " rank " << i;
+        EXPECT_EQ(row[i].tier, want[i].tier) << "participant " << p << " rank " << i;
+        EXPECT_NEAR(row[i].score, want[i].score, 1e-4) << "participant " << p << " rank " << i;
+      }
+    }
+    for (size_t v = 0; v < got.for_vacancy.size(); ++v) {
+      std::vector<Pair> want = ReferenceColumn(v, o.top_k_per_vacancy, o.include_blocked);
+      const std::vector<RankedParticipant>& col = got.for_vacancy[v];
+      ASSERT_EQ(col.size(), want.size()) << "vacancy " << v;
+      for (size_t i = 0; i < col.size(); ++i) {
+        EXPECT_EQ(col[i].participant, want[i].index) << "vacancy " << v << " rank " << i;
+        EXPECT_EQ(col[i].tier, want[i].tier) << "vacancy " << v << " rank " << i;
+        EXPECT_NEAR(col[i].score, want[i].score, 1e-4) << "vacancy " << v << " rank " << i;
+      }
+    }
+  }
+
+  static SyntheticInstance* instance_;
+  static TravelModel* travel_;
+  static Matcher* matcher_;
+  static std::vector<std::vector<MatchResult>>* explained_;
+};
+
+SyntheticInstance* BatchRankerTest::instance_ = nullptr;
+TravelModel* BatchRankerTest::travel_ = nullptr;
+Matcher* BatchRankerTest::matcher_ = nullptr;
+std::vector<std::vector<MatchResult>>* BatchRankerTest::explained_ = nullptr;
+
+TEST_F(BatchRankerTest, TheInstanceHasEveryTierAndManyConstraints) {
+  std::map<Tier, int> tiers;
+  std::map<std::string, int> blockers;
+  for (const auto& row : *explained_) {
+    for (const MatchResult& r : row) {
+      ++tiers[r.tier];
+      for (const ExplanationItem& item : r.items) {
+        if (item.status == ItemStatus::kBlocker) ++blockers[item.criterion];
+      }
+    }
+  }
+  // Otherwise the exactness tests below would prove little.
+  EXPECT_GE(tiers[Tier::kFits], 500);
+  EXPECT_GE(tiers[Tier::kFitsWithAccommodations], 200);
+  EXPECT_GE(tiers[Tier::kBlocked], 200);
+  for (const char* criterion : {"commute", "schedule", "childcare", "dutch_speaking", "hours",
+                                "night_work", "lifting", "licence"}) {
+    EXPECT_GE(blockers[criterion], 5) << criterion;
+  }
+}
+
+// The numeric core (no strings) agrees with the renderer on every pair: tier, score,
+// the accommodations relied on and the commute.
+TEST_F(BatchRankerTest, NumericCoreEqualsExplainOnEveryPair) {
+  FeatureDictionary dict;
+  std::vector<VacancyFeatures> vf;
+  for (const VacancyContext& c : instance_->contexts) {
+    vf.push_back(BuildVacancyFeatures(*c.vacancy, *c.employer,
+                                      *c.employer->FindSite(c.vacancy->site_id), &dict));
+  }
+  int fits_with_accommodations = 0;
+  for (size_t p = 0; p < instance_->participants.size(); ++p) {
+    const ParticipantFeatures pf = BuildParticipantFeatures(instance_->participants[p], dict);
+    for (size_t v = 0; v < vf.size(); ++v) {
+      const MatchResult& want = Explained(p, v);
+      const PairNumbers got = EvaluatePair(pf, vf[v], want.coverage_essential,
+                                           want.coverage_optional, *travel_, matcher_->params());
+      ASSERT_EQ(got.tier, want.tier) << want.participant_id << " x " << want.vacancy_id;
+      ASSERT_EQ(got.score, want.score) << want.participant_id << " x " << want.vacancy_id;
+      ASSERT_EQ(AccommodationsOfMask(got.accommodations), want.accommodations)
+          << want.participant_id << " x " << want.vacancy_id;
+      ASSERT_EQ(got.commute_mode, want.commute_mode)
+          << want.participant_id << " x " << want.vacancy_id;
+      ASSERT_EQ(got.commute_minutes, want.commute_minutes)
+          << want.participant_id << " x " << want.vacancy_id;
+      if (got.tier == Tier::kFitsWithAccommodations) ++fits_with_accommodations;
+    }
+  }
+  EXPECT_GT(fits_with_accommodations, 0);
+}
+
+TEST_F(BatchRankerTest, TopTenBothWaysEqualsExplainOnEveryPair) {
+  BatchRankOptions o = SmallTiles();
+  absl::StatusOr<BatchRankResult> got = Run(o);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ExpectEqualToReference(*got, o);
+  EXPECT_EQ(got->stats.pairs, 300 * 120);
+  EXPECT_EQ(got->stats.static_checks, 300 * 120);
+  EXPECT_LT(got->stats.completed, got->stats.pairs);  // the bounds skip pairs
+}
+
+TEST_F(BatchRankerTest, WithoutBlockedPairsAndOtherK) {
+  BatchRankOptions o = SmallTiles();
+  o.include_blocked = false;
+  o.top_k_per_participant = 3;
+  o.top_k_per_vacancy = 25;
+  absl::StatusOr<BatchRankResult> got = Run(o);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ExpectEqualToReference(*got, o);
+  for (const auto& row : got->for_participant) {
+    for (const RankedVacancy& r : row) EXPECT_NE(r.tier, Tier::kBlocked);
+  }
+}
+
+TEST_F(BatchRankerTest, DefaultTilesAndZeroK) {
+  BatchRankOptions o;  // one tile: 256 x 512 covers 300 x 120 in two participant blocks
+  o.top_k_per_vacancy = 0;
+  absl::StatusOr<BatchRankResult> got = Run(o);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ExpectEqualToReference(*got, o);
+  for (const auto& col : got->for_vacancy) EXPECT_TRUE(col.empty());
+}
+
+TEST_F(BatchRankerTest, OneThreadAndTwoThreadsGiveTheSameResult) {
+  BatchRankOptions one = SmallTiles();
+  one.threads = 1;
+  BatchRankOptions two = SmallTiles();
+  two.threads = 2;
+  two.participant_block = 16;  // many blocks, so both threads take some
+  absl::StatusOr<BatchRankResult> a = Run(one);
+  absl::StatusOr<BatchRankResult> b = Run(two);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->for_participant.size(), b->for_participant.size());
+  for (size_t p = 0; p < a->for_participant.size(); ++p) {
+    ASSERT_EQ(a->for_participant[p].size(), b->for_participant[p].size());
+    for (size_t i = 0; i < a->for_participant[p].size(); ++i) {
+      EXPECT_EQ(a->for_participant[p][i].vacancy, b->for_participant[p][i].vacancy);
+      EXPECT_EQ(a->for_participant[p][i].tier, b->for_participant[p][i].tier);
+      EXPECT_EQ(a->for_participant[p][i].score, b->for_participant[p][i].score);
+    }
+  }
+  for (size_t v = 0; v < a->for_vacancy.size(); ++v) {
+    ASSERT_EQ(a->for_vacancy[v].size(), b->for_vacancy[v].size());
+    for (size_t i = 0; i < a->for_vacancy[v].size(); ++i) {
+      EXPECT_EQ(a->for_vacancy[v][i].participant, b->for_vacancy[v][i].participant);
+      EXPECT_EQ(a->for_vacancy[v][i].tier, b->for_vacancy[v][i].tier);
+      EXPECT_EQ(a->for_vacancy[v][i].score, b->for_vacancy[v][i].score);
+    }
+  }
+}
+
+TEST_F(BatchRankerTest, ProgressIsMonotonicAndEndsAtTheTotal) {
+  BatchRankOptions o = SmallTiles();
+  std::vector<std::pair<int64_t, int64_t>> calls;
+  o.progress = [&](int64_t done, int64_t total) {
+    calls.emplace_back(done, total);
+    return true;
+  };
+  ASSERT_TRUE(Run(o).ok());
+  ASSERT_EQ(calls.size(), 5u * 3u);  // ceil(300 / 64) x ceil(120 / 50) tiles
+  for (size_t i = 1; i < calls.size(); ++i) EXPECT_GT(calls[i].first, calls[i - 1].first);
+  EXPECT_EQ(calls.back().first, 300 * 120);
+  EXPECT_EQ(calls.back().second, 300 * 120);
+}
+
+TEST_F(BatchRankerTest, ProgressCallbackCancels) {
+  BatchRankOptions o = SmallTiles();
+  int calls = 0;
+  o.progress = [&](int64_t, int64_t) { return ++calls < 2; };
+  absl::StatusOr<BatchRankResult> got = Run(o);
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_LT(calls, 15);  // it stopped early
+}
+
+TEST_F(BatchRankerTest, InvalidInput) {
+  BatchRankOptions o;
+  o.threads = 0;
+  EXPECT_EQ(Run(o).status().code(), absl::StatusCode::kInvalidArgument);
+  o = BatchRankOptions();
+  o.top_k_per_participant = -1;
+  EXPECT_EQ(Run(o).status().code(), absl::StatusCode::kInvalidArgument);
+  o = BatchRankOptions();
+  o.vacancy_block = 0;
+  EXPECT_EQ(Run(o).status().code(), absl::StatusCode::kInvalidArgument);
+
+  std::vector<const Participant*> with_null = {instance_->participant_ptrs[0], nullptr};
+  EXPECT_EQ(RankAll(*matcher_, with_null, instance_->contexts, {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  std::vector<VacancyContext> no_employer = {{&instance_->vacancies[0], nullptr, nullptr}};
+  EXPECT_EQ(RankAll(*matcher_, instance_->participant_ptrs, no_employer, {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  Vacancy elsewhere = instance_->vacancies[0];
+  elsewhere.site_id = "no-such-site";
+  std::vector<VacancyContext> bad_site = {{&elsewhere, instance_->contexts[0].employer, nullptr}};
+  EXPECT_EQ(RankAll(*matcher_, instance_->participant_ptrs, bad_site, {}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(BatchRankerTest, EmptyInputsGiveEmptyLists) {
+  absl::StatusOr<BatchRankResult> no_vacancies =
+      RankAll(*matcher_, instance_->participant_ptrs, {}, {});
+  ASSERT_TRUE(no_vacancies.ok());
+  EXPECT_EQ(no_vacancies->for_participant.size(), 300u);
+  for (const auto& row : no_vacancies->for_participant) EXPECT_TRUE(row.empty());
+  absl::StatusOr<BatchRankResult> no_participants = RankAll(*matcher_, {}, instance_->contexts, {});
+  ASSERT_TRUE(no_participants.ok());
+  EXPECT_EQ(no_participants->for_vacancy.size(), 120u);
+  for (const auto& col : no_participants->for_vacancy) EXPECT_TRUE(col.empty());
+}
+
+TEST(SyntheticInstanceTest, SameSeedSameInstanceAndRealisticSparsity) {
+  SyntheticInstance a = MakeSyntheticInstance(200, 80, 5);
+  SyntheticInstance b = MakeSyntheticInstance(200, 80, 5);
+  SyntheticInstance c = MakeSyntheticInstance(200, 80, 6);
+  ASSERT_EQ(a.participants.size(), 200u);
+  ASSERT_EQ(a.vacancies.size(), 80u);
+  int same = 0, skills = 0;
+  for (size_t i = 0; i < a.participants.size(); ++i) {
+    EXPECT_EQ(a.participants[i].skills.size(), b.participants[i].skills.size());
+    EXPECT_EQ(a.participants[i].home.point.lat, b.participants[i].home.point.lat);
+    same += a.participants[i].home.point.lat == c.participants[i].home.point.lat;
+    skills += static_cast<int>(a.participants[i].skills.size());
+  }
+  EXPECT_LT(same, 5);  // another seed, another population
+  EXPECT_NEAR(skills / 200.0, 8.0, 1.0);
+  for (size_t v = 0; v < a.vacancies.size(); ++v) {
+    size_t requirements = 0;
+    for (const Task& t : a.vacancies[v].tasks) requirements += t.skills.size();
+    EXPECT_GE(requirements, 6u);
+    EXPECT_LE(requirements, 15u);
+    EXPECT_NE(a.contexts[v].employer->FindSite(a.vacancies[v].site_id), nullptr);
+    EXPECT_EQ(a.contexts[v].vacancy, &a.vacancies[v]);
+  }
+  EXPECT_EQ(a.participant_ptrs[7], &a.participants[7]);
+}
+
+}  // namespace
+}  // namespace carvematch
