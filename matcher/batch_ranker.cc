@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <limits>
 #include <mutex>
 #include <numeric>
 #include <string>
@@ -51,6 +53,89 @@ std::vector<int32_t> RanksById(size_t n, IdOf id_of) {
   return rank;
 }
 
+// A point in radians with the cosine of its latitude.
+struct Point {
+  double lat = 0, lon = 0, cos_lat = 1;
+};
+
+Point ToPoint(GeoPoint g) {
+  constexpr double kRad = M_PI / 180.0;
+  return {g.lat * kRad, g.lon * kRad, std::cos(g.lat * kRad)};
+}
+
+// A lower bound of HaversineKm(a, b): with half-angles x, sin(x) >= x (1 - x^2 / 6) and
+// asin(y) >= y, so the haversine distance is at least the scaled chord below.
+double KmLowerBound(const Point& a, const Point& b) {
+  const double dlon_full = b.lon - a.lon;
+  if (std::fabs(dlon_full) > M_PI) return 0;  // across the antimeridian: no bound
+  const double dlat = 0.5 * (b.lat - a.lat);
+  const double dlon = 0.5 * dlon_full;
+  const double t = std::max(std::fabs(dlat), std::fabs(dlon));
+  const double shrink = std::max(0.0, 1.0 - t * t / 6.0);
+  const double chord = std::sqrt(dlat * dlat + a.cos_lat * b.cos_lat * dlon * dlon);
+  return 2.0 * 6371.0 * shrink * chord * (1.0 - 1e-9);
+}
+
+// What the straight-line distance says about a pair's commute.
+struct CommuteBound {
+  bool blocked = false;              // certainly a commute blocker (0 points)
+  bool needs_accommodation = false;  // no own mode fits: a gap relying on one, or blocked
+  double max_points = 15;            // the commute part is at most this
+};
+
+// Per participant: how far (km, lower-bound distance) its own modes and a leased e-bike
+// can possibly reach within its maximum commute.
+struct Reach {
+  double own = -1;  // -1: no usable mode can ever fit
+  double ebike = -1;
+};
+
+double MinutesBound(const TravelLowerBound& tb, TransportMode m, double km) {
+  const size_t i = static_cast<size_t>(m);
+  return tb.overhead_minutes[i] + tb.minutes_per_km[i] * km - 1e-6;
+}
+
+Reach ReachOf(const TravelLowerBound& tb, const ParticipantFeatures& pf) {
+  // Solve overhead + per_km * km - 1e-6 <= max for km, with a little slack so that the
+  // reach test never claims "too far" for a pair the minutes bound would let through.
+  auto reach = [&](TransportMode m) {
+    const size_t i = static_cast<size_t>(m);
+    const double room = pf.max_commute + 1e-6 - tb.overhead_minutes[i];
+    if (room < 0 || tb.minutes_per_km[i] <= 0) return room < 0 ? -1.0 : 1e18;
+    return room / tb.minutes_per_km[i] * (1 + 1e-9) + 1e-9;
+  };
+  Reach r;
+  for (TransportMode m : pf.modes) r.own = std::max(r.own, reach(m));
+  r.ebike = reach(TransportMode::kEBike);
+  return r;
+}
+
+CommuteBound BoundCommute(const TravelLowerBound& tb, const ParticipantFeatures& pf,
+                          const Reach& reach, const VacancyFeatures& vf, double km,
+                          const MatcherParams& params) {
+  CommuteBound b;
+  const uint32_t shared = AccommodationBit(Accommodation::kCompanyTransport) |
+                          AccommodationBit(Accommodation::kCarpool);
+  const bool shared_ride = (vf.offers & shared) && km < params.shared_ride_max_km;
+  const bool bike_lease =
+      (vf.offers & AccommodationBit(Accommodation::kBikeLease)) && km <= reach.ebike;
+  const bool own = km <= reach.own;
+  if (!own && !shared_ride && !bike_lease) {
+    b.blocked = true;
+    b.needs_accommodation = true;
+    b.max_points = 0;
+    return b;
+  }
+  const double max_commute = pf.max_commute;
+  double best = std::numeric_limits<double>::infinity();
+  for (TransportMode m : pf.modes) best = std::min(best, MinutesBound(tb, m, km));
+  b.needs_accommodation = !(best <= max_commute);
+  if (shared_ride) best = std::min(best, MinutesBound(tb, TransportMode::kCar, km));
+  if (bike_lease) best = std::min(best, MinutesBound(tb, TransportMode::kEBike, km));
+  b.max_points = std::isfinite(best) ? 15.0 * std::max(0.0, 1.0 - best / max_commute) : 0.0;
+  return b;
+}
+
 absl::StatusOr<const Site*> ResolveSite(const VacancyContext& c, size_t i) {
   if (c.vacancy == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("vacancies[", i, "].vacancy is missing"));
@@ -69,6 +154,17 @@ absl::StatusOr<const Site*> ResolveSite(const VacancyContext& c, size_t i) {
 }
 
 }  // namespace
+
+TravelLowerBound TravelLowerBound::Of(const TravelModel& model) {
+  TravelLowerBound b;
+  for (int m = 1; m <= kTransportModeCount; ++m) {
+    const ModeParams& p = model.ParamsFor(static_cast<TransportMode>(m));
+    b.overhead_minutes[static_cast<size_t>(m)] = p.overhead_minutes;
+    b.minutes_per_km[static_cast<size_t>(m)] =
+        p.speed_kmh > 0 ? p.detour_factor / p.speed_kmh * 60.0 : 1e12;
+  }
+  return b;
+}
 
 absl::StatusOr<BatchRankResult> RankAll(const Matcher& matcher,
                                         const std::vector<const Participant*>& participants,
@@ -105,6 +201,13 @@ absl::StatusOr<BatchRankResult> RankAll(const Matcher& matcher,
   const TravelTimeEstimator& travel = matcher.travel();
   const MatcherParams& params = matcher.params();
 
+  std::optional<TravelLowerBound> bound = options.travel_bound;
+  if (!bound) {
+    if (const auto* model = dynamic_cast<const TravelModel*>(&travel)) {
+      bound = TravelLowerBound::Of(*model);
+    }
+  }
+
   // ---- Vacancy side: need columns, requirement tiles, features.
   NeedSpace space(credit);
   RequirementMatrix reqs = BuildRequirementMatrix(rows, &space);
@@ -119,6 +222,9 @@ absl::StatusOr<BatchRankResult> RankAll(const Matcher& matcher,
   for (size_t v = 0; v < vacancies.size(); ++v) {
     vf.push_back(BuildVacancyFeatures(*rows[v], *vacancies[v].employer, *sites[v], &dict));
   }
+  std::vector<Point> site_points;
+  site_points.reserve(vacancies.size());
+  for (const Site* site : sites) site_points.push_back(ToPoint(site->location.point));
   const int vb = options.vacancy_block;
   const int num_vt = (num_v + vb - 1) / vb;
   std::vector<SparseColMajor> r_tiles(static_cast<size_t>(num_vt));
@@ -140,6 +246,8 @@ absl::StatusOr<BatchRankResult> RankAll(const Matcher& matcher,
 
   // ---- Participant side: features and sparse best-credit rows.
   std::vector<ParticipantFeatures> pf(participants.size());
+  std::vector<Point> home_points(participants.size());
+  std::vector<Reach> reach(participants.size());
   std::vector<std::vector<std::pair<int, float>>> best(participants.size());
   {
     std::atomic<int> next{0};
@@ -147,6 +255,8 @@ absl::StatusOr<BatchRankResult> RankAll(const Matcher& matcher,
       for (int i = next++; i < num_p; i = next++) {
         const size_t ii = static_cast<size_t>(i);
         pf[ii] = BuildParticipantFeatures(*participants[ii], dict);
+        home_points[ii] = ToPoint(pf[ii].home);
+        if (bound) reach[ii] = ReachOf(*bound, pf[ii]);
         best[ii] = SparseBestCredit(*participants[ii], space, credit);
       }
     };
@@ -205,12 +315,51 @@ absl::StatusOr<BatchRankResult> RankAll(const Matcher& matcher,
             const size_t pp = static_cast<size_t>(p);
             const float ce = CoverageRatio(s(i, j), ess_count[vv]);
             const float co = CoverageRatio(s(i, width + j), opt_count[vv]);
+            Heap& p_heap = p_heaps[pp];
+            CommuteBound cb;
+            if (bound) {
+              cb = BoundCommute(*bound, pf[pp], reach[pp], vfeat,
+                                KmLowerBound(home_points[pp], site_points[vv]), params);
+              if (cb.blocked) {
+                // Certainly BLOCKED with 0 commute points. Before the static checks: can
+                // a blocked pair with the best possible other parts enter a heap?
+                ++stats.settled_far;
+                if (!include_blocked) continue;
+                ScoreParts best_parts;
+                best_parts.skills = SkillsPart(ce, co);
+                best_parts.language = 15;
+                best_parts.hours = 10;
+                best_parts.preferences = 10;
+                best_parts.sustainability = vfeat.sustainability;
+                const double ub = TotalScore(best_parts);
+                if (!p_heap.WouldKeep({Tier::kBlocked, ub, rank_v[vv], v}) &&
+                    !v_heap.WouldKeep({Tier::kBlocked, ub, rank_p[pp], p})) {
+                  continue;
+                }
+              }
+            }
             const StaticPart st = CheckStatic(pf[pp], vfeat, ce, co, params);
             ++stats.static_checks;
             if (st.blocked && !include_blocked) continue;
-            const Tier tier_bound = TierLowerBound(st);
-            const double score_bound = ScoreUpperBound(st);
-            Heap& p_heap = p_heaps[pp];
+            Tier tier_bound = TierLowerBound(st);
+            double score_bound;
+            if (bound) {
+              if (cb.blocked) {
+                // Exact without travel times.
+                const double score = TotalScore(st.parts);
+                p_heap.Push({Tier::kBlocked, score, rank_v[vv], v});
+                v_heap.Push({Tier::kBlocked, score, rank_p[pp], p});
+                continue;
+              }
+              if (cb.needs_accommodation && tier_bound == Tier::kFits) {
+                tier_bound = Tier::kFitsWithAccommodations;
+              }
+              ScoreParts parts = st.parts;
+              parts.commute = cb.max_points;
+              score_bound = TotalScore(parts);
+            } else {
+              score_bound = ScoreUpperBound(st);
+            }
             const bool to_p = p_heap.WouldKeep({tier_bound, score_bound, rank_v[vv], v});
             const bool to_v = v_heap.WouldKeep({tier_bound, score_bound, rank_p[pp], p});
             if (!to_p && !to_v) continue;
@@ -243,6 +392,7 @@ absl::StatusOr<BatchRankResult> RankAll(const Matcher& matcher,
   for (const BatchRankStats& st : thread_stats) {
     result.stats.static_checks += st.static_checks;
     result.stats.completed += st.completed;
+    result.stats.settled_far += st.settled_far;
   }
   result.for_participant.resize(participants.size());
   for (size_t p = 0; p < participants.size(); ++p) {

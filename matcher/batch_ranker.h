@@ -22,8 +22,13 @@
 //      settings as 64-bit masks, capacities as flag masks, availability as a 672-bit
 //      WeekMask AND, hours, preferences, sustainability. They give a lower bound on the
 //      tier and an upper bound on the score (the commute adds 0..15 points).
-//   3. A pair whose bound cannot enter the participant's heap nor the vacancy's heap is
-//      skipped; the others are completed exactly (commute through the
+//   3. A commute bound from the straight-line distance (TravelLowerBound): a pair no
+//      mode nor offered transport accommodation can bridge is certainly BLOCKED with
+//      0 commute points, so its exact score is known without travel times; otherwise
+//      the bound tightens the score bound (and lifts the tier bound when only an
+//      accommodation can bridge it).
+//   4. A pair whose bounds cannot enter the participant's heap nor the vacancy's heap
+//      is skipped; the others are completed exactly (commute through the
 //      TravelTimeEstimator, childcare timing, flexible start) and pushed into both.
 // Participant blocks are shared out to `threads` workers (std::thread); each worker
 // owns the heaps of its participants and its own per-vacancy heaps, merged at the end.
@@ -40,14 +45,30 @@
 #ifndef CARVEMATCH_MATCHER_BATCH_RANKER_H_
 #define CARVEMATCH_MATCHER_BATCH_RANKER_H_
 
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "matcher/matcher.h"
+#include "mobility/travel.h"
 
 namespace carvematch {
+
+// Lower bounds on travel times by straight-line distance: for every mode, shift, leg
+// and pair of points `km` apart (haversine), the estimator answers at least
+// overhead_minutes[mode] + minutes_per_km[mode] * km, or no trip. RankAll uses it to
+// settle far-apart pairs (commute certainly blocked) without asking the estimator; the
+// results do not change, only the time.
+struct TravelLowerBound {
+  // Indexed by static_cast<int>(TransportMode); kUnspecified unused.
+  std::array<double, kTransportModeCount + 1> overhead_minutes{};
+  std::array<double, kTransportModeCount + 1> minutes_per_km{};
+  // The exact bound of the geometric model (overhead + km x detour / speed x 60).
+  static TravelLowerBound Of(const TravelModel& model);
+};
 
 struct BatchRankOptions {
   int top_k_per_participant = 10;  // >= 0; 0 leaves the per-participant lists empty
@@ -61,6 +82,10 @@ struct BatchRankOptions {
   // Returning false cancels: RankAll stops after the tiles in progress and returns
   // absl::CancelledError.
   std::function<bool(int64_t done_pairs, int64_t total_pairs)> progress;
+  // Travel-time bounds for the matcher's estimator. When unset and the estimator is a
+  // TravelModel, TravelLowerBound::Of(it) is used; otherwise every pair that may enter
+  // a top-k is completed with the estimator (exact either way, slower).
+  std::optional<TravelLowerBound> travel_bound;
 };
 
 struct RankedVacancy {
@@ -78,6 +103,7 @@ struct RankedParticipant {
 struct BatchRankStats {
   int64_t pairs = 0;          // P x V
   int64_t static_checks = 0;  // pairs whose static part was computed
+  int64_t settled_far = 0;    // pairs whose commute was certainly blocked by the bound
   int64_t completed = 0;      // pairs completed with travel times
   int need_columns = 0;       // K
 };

@@ -392,28 +392,11 @@ StaticPart CheckStatic(const ParticipantFeatures& p, const VacancyFeatures& v,
   }
   s.schedule_fits = p.always_available || v.all_shifts.Within(p.availability);
   if (!s.schedule_fits) {
+    // Without a flexible start the shift blocks; with one it relies on it, or blocks
+    // when no move fits (searched in CompletePair).
     if (!flexible) {
       s.blocked = true;
     } else {
-      // Each shift outside the availability needs a move that fixes the availability
-      // (and later the childcare timing); without one it blocks.
-      const int step = std::max(1, params.flexible_start_step_minutes);
-      const std::vector<WeeklySpan>& shifts = *v.shifts;
-      for (size_t i = 0; i < shifts.size() && !s.blocked; ++i) {
-        if (v.shift_masks[i].Within(p.availability)) continue;
-        bool any = false;
-        for (int d = step; d <= params.max_flexible_start_minutes && !any; d += step) {
-          for (int signed_d : {d, -d}) {
-            WeeklySpan moved = Shifted(shifts[i], signed_d);
-            if (moved.start_minute < 0) continue;
-            if (Available(p, moved)) {
-              any = true;
-              break;
-            }
-          }
-        }
-        if (!any) s.blocked = true;
-      }
       s.at_least_with_accommodations = true;
     }
   }

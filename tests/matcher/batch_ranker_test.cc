@@ -189,7 +189,7 @@ TEST_F(BatchRankerTest, TopTenBothWaysEqualsExplainOnEveryPair) {
   ASSERT_TRUE(got.ok()) << got.status();
   ExpectEqualToReference(*got, o);
   EXPECT_EQ(got->stats.pairs, 300 * 120);
-  EXPECT_EQ(got->stats.static_checks, 300 * 120);
+  EXPECT_LE(got->stats.static_checks, 300 * 120);
   EXPECT_LT(got->stats.completed, got->stats.pairs);  // the bounds skip pairs
 }
 
