@@ -191,6 +191,39 @@ TEST_F(BatchRankerTest, TopTenBothWaysEqualsExplainOnEveryPair) {
   EXPECT_EQ(got->stats.pairs, 300 * 120);
   EXPECT_LE(got->stats.static_checks, 300 * 120);
   EXPECT_LT(got->stats.completed, got->stats.pairs);  // the bounds skip pairs
+  EXPECT_GT(got->stats.settled_far, 0);               // the TravelModel's distance bound was used
+}
+
+// An estimator that is not a TravelModel: no distance bound, every pair that may
+// enter a top-k is completed with travel times. Same result.
+class ForwardingTravel : public TravelTimeEstimator {
+ public:
+  explicit ForwardingTravel(const TravelTimeEstimator& inner) : inner_(inner) {}
+  std::optional<int> Minutes(TransportMode mode, GeoPoint from, GeoPoint to,
+                             const WeeklySpan& shift, TripLeg leg) const override {
+    return inner_.Minutes(mode, from, to, shift, leg);
+  }
+
+ private:
+  const TravelTimeEstimator& inner_;
+};
+
+TEST_F(BatchRankerTest, WithoutATravelBoundTheResultIsTheSame) {
+  ForwardingTravel forwarding(*travel_);
+  Matcher matcher(*instance_->credit, forwarding);
+  BatchRankOptions o = SmallTiles();
+  absl::StatusOr<BatchRankResult> got =
+      RankAll(matcher, instance_->participant_ptrs, instance_->contexts, o);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->stats.settled_far, 0);
+  ExpectEqualToReference(*got, o);
+  // And an explicit bound for it gives the same again.
+  o.travel_bound = TravelLowerBound::Of(*travel_);
+  o.include_blocked = false;
+  got = RankAll(matcher, instance_->participant_ptrs, instance_->contexts, o);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_GT(got->stats.settled_far, 0);
+  ExpectEqualToReference(*got, o);
 }
 
 TEST_F(BatchRankerTest, WithoutBlockedPairsAndOtherK) {
