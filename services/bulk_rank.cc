@@ -3,6 +3,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "matcher/batch_ranker.h"
 #include "model/status.h"
 #include "model/validation.h"
 #include "services/convert.h"
@@ -15,20 +16,6 @@ namespace {
 constexpr int kMaxTopK = 100;
 // A progress message after this many pairs (and at the end).
 constexpr int64_t kProgressEveryPairs = 200000;
-
-struct Ranked {
-  int participant = 0;  // index into the job's participants
-  int vacancy = 0;      // index into the job's vacancies
-  Tier tier = Tier::kUnspecified;
-  double score = 0;
-};
-
-// The matcher's order: tier (fits first), score descending, then the id given.
-bool Better(const Ranked& a, const Ranked& b, const std::string& a_id, const std::string& b_id) {
-  if (a.tier != b.tier) return a.tier < b.tier;
-  if (a.score != b.score) return a.score > b.score;
-  return a_id < b_id;
-}
 
 struct Job {
   std::vector<std::shared_ptr<const Participant>> participants;
@@ -116,85 +103,82 @@ grpc::Status MatchServiceImpl::BulkRank(grpc::ServerContext* context,
     }
 
     std::vector<VacancyContext> contexts;
-    std::vector<int> context_vacancy;  // job vacancy index of each context
-    std::map<std::string, int> context_of_id;
     for (size_t v = 0; v < job.vacancies.size(); ++v) {
       const Site* site = job.employers[v]->FindSite(job.vacancies[v]->site_id);
       if (site == nullptr) continue;
-      context_of_id[job.vacancies[v]->id] = static_cast<int>(contexts.size());
       contexts.push_back({job.vacancies[v].get(), job.employers[v].get(), site});
-      context_vacancy.push_back(static_cast<int>(v));
     }
 
-    const int64_t total = static_cast<int64_t>(job.participants.size()) * contexts.size();
-    int64_t done = 0;
-    int64_t next_progress = 0;
-    auto send_progress = [&]() -> absl::Status {
+    std::vector<const Participant*> participants;
+    for (const auto& p : job.participants) participants.push_back(p.get());
+    const int64_t total = static_cast<int64_t>(participants.size()) * contexts.size();
+    int64_t last_reported = -1;
+    auto send_progress = [&](int64_t done) -> bool {
+      if (done == last_reported) return true;
+      last_reported = done;
       v1::BulkRankResponse message;
       message.mutable_progress()->set_pairs_done(done);
       message.mutable_progress()->set_pairs_total(total);
-      if (!writer->Write(message)) return absl::CancelledError("the client went away");
-      return absl::OkStatus();
+      return writer->Write(message);
     };
-    RETURN_IF_ERROR(send_progress());
+    if (!send_progress(0)) return absl::CancelledError("the client went away");
 
-    // Per vacancy, a bounded heap of its best participants (worst on top).
-    std::vector<std::vector<Ranked>> vacancy_top(contexts.size());
-    auto worse_first = [&](const Ranked& a, const Ranked& b) {
-      return Better(a, b, job.participants[a.participant]->id, job.participants[b.participant]->id);
-    };
-    MatchOptions options;
-    options.limit = 0;
+    // The fused batch kernel (matcher/batch_ranker.h): top-k both ways in one pass.
+    BatchRankOptions options;
+    options.top_k_per_participant = top_k;
+    options.top_k_per_vacancy = top_k;
     options.include_blocked = request->include_blocked();
-    for (size_t p = 0; p < job.participants.size(); ++p) {
+    int64_t next_progress = kProgressEveryPairs;
+    bool client_gone = false;
+    options.progress = [&](int64_t done, int64_t) {
+      if (!CheckAlive(*context).ok()) return false;
+      if (done >= next_progress && done < total) {
+        next_progress = done + kProgressEveryPairs;
+        if (!send_progress(done)) {
+          client_gone = true;
+          return false;
+        }
+      }
+      return true;
+    };
+    absl::StatusOr<BatchRankResult> ranked =
+        RankAll(*services_.matcher, participants, contexts, options);
+    if (absl::IsCancelled(ranked.status())) {
       RETURN_IF_ERROR(CheckAlive(*context));
-      ASSIGN_OR_RETURN(std::vector<MatchResult> results,
-                       services_.matcher->RankVacancies(*job.participants[p], contexts, options));
+      if (client_gone) return absl::CancelledError("the client went away");
+    }
+    RETURN_IF_ERROR(ranked.status());
+
+    auto add_pair = [](const std::string& participant_id, const std::string& vacancy_id, Tier tier,
+                       double score, google::protobuf::RepeatedPtrField<v1::RankedPair>* out) {
+      v1::RankedPair* pair = out->Add();
+      pair->set_participant_id(participant_id);
+      pair->set_vacancy_id(vacancy_id);
+      pair->set_tier(static_cast<v1::Tier>(static_cast<int>(tier)));
+      pair->set_score(score);
+    };
+    for (size_t p = 0; p < participants.size(); ++p) {
       v1::BulkRankResponse message;
       auto* top = message.mutable_participant();
-      top->set_participant_id(job.participants[p]->id);
-      for (const MatchResult& r : results) {
-        Ranked ranked{static_cast<int>(p), context_of_id[r.vacancy_id], r.tier, r.score};
-        if (top->vacancies_size() < top_k) {
-          v1::RankedPair* pair = top->add_vacancies();
-          pair->set_participant_id(r.participant_id);
-          pair->set_vacancy_id(r.vacancy_id);
-          pair->set_tier(static_cast<v1::Tier>(static_cast<int>(r.tier)));
-          pair->set_score(r.score);
-        }
-        std::vector<Ranked>& heap = vacancy_top[ranked.vacancy];
-        if (static_cast<int>(heap.size()) < top_k) {
-          heap.push_back(ranked);
-          std::push_heap(heap.begin(), heap.end(), worse_first);
-        } else if (worse_first(ranked, heap.front())) {
-          std::pop_heap(heap.begin(), heap.end(), worse_first);
-          heap.back() = ranked;
-          std::push_heap(heap.begin(), heap.end(), worse_first);
-        }
+      top->set_participant_id(participants[p]->id);
+      for (const RankedVacancy& r : ranked->for_participant[p]) {
+        add_pair(participants[p]->id, contexts[r.vacancy].vacancy->id, r.tier, r.score,
+                 top->mutable_vacancies());
       }
       if (!writer->Write(message)) return absl::CancelledError("the client went away");
-      done += static_cast<int64_t>(contexts.size());
-      if (done >= next_progress) {
-        RETURN_IF_ERROR(send_progress());
-        next_progress = done + kProgressEveryPairs;
-      }
     }
     for (size_t v = 0; v < contexts.size(); ++v) {
-      std::vector<Ranked>& heap = vacancy_top[v];
-      std::sort_heap(heap.begin(), heap.end(), worse_first);
       v1::BulkRankResponse message;
       auto* top = message.mutable_vacancy();
       top->set_vacancy_id(contexts[v].vacancy->id);
-      for (const Ranked& r : heap) {
-        v1::RankedPair* pair = top->add_participants();
-        pair->set_participant_id(job.participants[r.participant]->id);
-        pair->set_vacancy_id(contexts[v].vacancy->id);
-        pair->set_tier(static_cast<v1::Tier>(static_cast<int>(r.tier)));
-        pair->set_score(r.score);
+      for (const RankedParticipant& r : ranked->for_vacancy[v]) {
+        add_pair(participants[r.participant]->id, contexts[v].vacancy->id, r.tier, r.score,
+                 top->mutable_participants());
       }
       if (!writer->Write(message)) return absl::CancelledError("the client went away");
     }
-    return send_progress();
+    if (!send_progress(total)) return absl::CancelledError("the client went away");
+    return absl::OkStatus();
   }();
   return ToGrpcStatus(status);
 }
