@@ -313,20 +313,25 @@ absl::StatusOr<BatchRankResult> RankAll(const Matcher& matcher,
           for (int i = 0; i < pn; ++i) {
             const int p = p0 + i;
             const size_t pp = static_cast<size_t>(p);
-            const float ce = CoverageRatio(s(i, j), ess_count[vv]);
-            const float co = CoverageRatio(s(i, width + j), opt_count[vv]);
             Heap& p_heap = p_heaps[pp];
             CommuteBound cb;
+            double km = 0;
             if (bound) {
-              cb = BoundCommute(*bound, pf[pp], reach[pp], vfeat,
-                                KmLowerBound(home_points[pp], site_points[vv]), params);
+              km = KmLowerBound(home_points[pp], site_points[vv]);
+              cb = BoundCommute(*bound, pf[pp], reach[pp], vfeat, km, params);
               if (cb.blocked) {
-                // Certainly BLOCKED with 0 commute points. Before the static checks: can
-                // a blocked pair with the best possible other parts enter a heap?
+                // Certainly BLOCKED with 0 commute points. Before anything else: can a
+                // blocked pair enter a heap at all, and with the best possible other
+                // parts?
                 ++stats.settled_far;
                 if (!include_blocked) continue;
+                if (!p_heap.WouldKeep({Tier::kBlocked, 100.0, rank_v[vv], v}) &&
+                    !v_heap.WouldKeep({Tier::kBlocked, 100.0, rank_p[pp], p})) {
+                  continue;
+                }
                 ScoreParts best_parts;
-                best_parts.skills = SkillsPart(ce, co);
+                best_parts.skills = SkillsPart(CoverageRatio(s(i, j), ess_count[vv]),
+                                               CoverageRatio(s(i, width + j), opt_count[vv]));
                 best_parts.language = 15;
                 best_parts.hours = 10;
                 best_parts.preferences = 10;
@@ -338,6 +343,8 @@ absl::StatusOr<BatchRankResult> RankAll(const Matcher& matcher,
                 }
               }
             }
+            const float ce = CoverageRatio(s(i, j), ess_count[vv]);
+            const float co = CoverageRatio(s(i, width + j), opt_count[vv]);
             const StaticPart st = CheckStatic(pf[pp], vfeat, ce, co, params);
             ++stats.static_checks;
             if (st.blocked && !include_blocked) continue;
@@ -363,7 +370,14 @@ absl::StatusOr<BatchRankResult> RankAll(const Matcher& matcher,
             const bool to_p = p_heap.WouldKeep({tier_bound, score_bound, rank_v[vv], v});
             const bool to_v = v_heap.WouldKeep({tier_bound, score_bound, rank_p[pp], p});
             if (!to_p && !to_v) continue;
-            const PairNumbers n = CompletePair(pf[pp], vfeat, st, travel, params, st.blocked);
+            ModeMinutesBound mode_bounds{};
+            if (bound) {
+              for (TransportMode m : pf[pp].modes) {
+                mode_bounds[static_cast<size_t>(m)] = MinutesBound(*bound, m, km);
+              }
+            }
+            const PairNumbers n = CompletePair(pf[pp], vfeat, st, travel, params, st.blocked,
+                                               bound ? &mode_bounds : nullptr);
             ++stats.completed;
             if (n.tier == Tier::kBlocked && !include_blocked) continue;
             if (to_p) p_heap.Push({n.tier, n.score, rank_v[vv], v});

@@ -16,16 +16,6 @@ std::vector<Accommodation> AccommodationsOfMask(uint32_t mask) {
   return out;
 }
 
-double SkillsPart(float coverage_essential, float coverage_optional) {
-  return 50.0 * (0.8 * coverage_essential + 0.2 * coverage_optional);
-}
-
-double TotalScore(const ScoreParts& s) {
-  return std::clamp(
-      s.skills + s.commute + s.language + s.hours + s.preferences - s.penalty + s.sustainability,
-      0.0, 100.0);
-}
-
 bool OverlapsNight(const WeeklySpan& s) {
   for (int k = 0; k <= 2; ++k) {
     int lo = k * 1440 - 120;
@@ -417,7 +407,8 @@ double ScoreUpperBound(const StaticPart& s) {
 
 PairNumbers CompletePair(const ParticipantFeatures& pf, const VacancyFeatures& v,
                          const StaticPart& s, const TravelTimeEstimator& travel,
-                         const MatcherParams& params, bool score_only) {
+                         const MatcherParams& params, bool score_only,
+                         const ModeMinutesBound* mode_bounds) {
   PairNumbers out;
   out.parts = s.parts;
   bool blocked = s.blocked;
@@ -428,36 +419,61 @@ PairNumbers CompletePair(const ParticipantFeatures& pf, const VacancyFeatures& v
   // else the first offered accommodation, fewest minutes first.
   std::array<std::optional<int>, kTransportModeCount + 1> cache;
   std::array<bool, kTransportModeCount + 1> cached{};
-  auto mode_minutes = [&](TransportMode mode) -> std::optional<int> {
-    const int m = static_cast<int>(mode);
+  // The worst minutes of a mode over the shifts, both legs; nullopt when a trip is
+  // impossible. With `cap`, stops as soon as the worst exceeds it and returns cap + 1
+  // (not exact, not cached).
+  constexpr int kNoCap = std::numeric_limits<int>::max();
+  auto mode_minutes = [&](TransportMode mode, int cap) -> std::optional<int> {
+    const size_t m = static_cast<size_t>(mode);
     if (cached[m]) return cache[m];
-    std::optional<int> result;
     int worst = 0;
-    bool ok = true;
     for (const WeeklySpan& sh : v.commute_shifts) {
       std::optional<int> to = travel.Minutes(mode, pf.home, v.site, sh, TripLeg::kToShift);
       if (!to) {
-        ok = false;
-        break;
+        cached[m] = true;
+        cache[m] = std::nullopt;
+        return std::nullopt;
       }
       std::optional<int> back = travel.Minutes(mode, v.site, pf.home, sh, TripLeg::kFromShift);
       if (!back) {
-        ok = false;
-        break;
+        cached[m] = true;
+        cache[m] = std::nullopt;
+        return std::nullopt;
       }
       worst = std::max({worst, *to, *back});
+      if (worst > cap) return cap + 1;
     }
-    if (ok) result = worst;
     cached[m] = true;
-    cache[m] = result;
-    return result;
+    cache[m] = worst;
+    return worst;
   };
+  // The fastest usable mode, the first in enum order on a tie. With bounds, modes are
+  // tried fastest-bound first; a mode is skipped when its bound shows it cannot win,
+  // and its shifts stop as soon as it cannot.
+  std::array<TransportMode, kTransportModeCount + 1> order;
+  const size_t num_modes = std::min(pf.modes.size(), order.size());
+  std::copy(pf.modes.begin(), pf.modes.begin() + static_cast<std::ptrdiff_t>(num_modes),
+            order.begin());
+  if (mode_bounds) {
+    std::stable_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(num_modes),
+                     [&](TransportMode a, TransportMode b) {
+                       return (*mode_bounds)[static_cast<size_t>(a)] <
+                              (*mode_bounds)[static_cast<size_t>(b)];
+                     });
+  }
   std::optional<TransportMode> best_mode;
   int best_minutes = 0;
-  for (TransportMode m : pf.modes) {
-    std::optional<int> minutes = mode_minutes(m);
-    if (!minutes) continue;
-    if (!best_mode || *minutes < best_minutes) {
+  for (size_t k = 0; k < num_modes; ++k) {
+    const TransportMode m = order[k];
+    int cap = kNoCap;
+    if (best_mode) {
+      // To win, m needs fewer minutes, or as many and an earlier place in enum order.
+      cap = m < *best_mode ? best_minutes : best_minutes - 1;
+      if (mode_bounds && (*mode_bounds)[static_cast<size_t>(m)] > cap) continue;
+    }
+    std::optional<int> minutes = mode_minutes(m, cap);
+    if (!minutes || *minutes > cap) continue;
+    if (!best_mode || *minutes < best_minutes || (*minutes == best_minutes && m < *best_mode)) {
       best_mode = m;
       best_minutes = *minutes;
     }
@@ -474,18 +490,23 @@ PairNumbers CompletePair(const ParticipantFeatures& pf, const VacancyFeatures& v
       int minutes;
       TransportMode travel_mode;
     };
+    // Only offered options can be chosen: the first offered one, fewest minutes
+    // first (list order on a tie), is the first of the offered ones sorted alike.
     Option options[3];
     int n = 0;
-    if (HaversineKm(pf.home, v.site) < params.shared_ride_max_km) {
-      std::optional<int> car = mode_minutes(TransportMode::kCar);
+    if ((offers(Accommodation::kCompanyTransport) || offers(Accommodation::kCarpool)) &&
+        HaversineKm(pf.home, v.site) < params.shared_ride_max_km) {
+      std::optional<int> car = mode_minutes(TransportMode::kCar, kNoCap);
       if (car) {
         options[n++] = {Accommodation::kCompanyTransport, *car, TransportMode::kCar};
         options[n++] = {Accommodation::kCarpool, *car, TransportMode::kCar};
       }
     }
-    std::optional<int> ebike = mode_minutes(TransportMode::kEBike);
-    if (ebike && *ebike <= pf.max_commute) {
-      options[n++] = {Accommodation::kBikeLease, *ebike, TransportMode::kEBike};
+    if (offers(Accommodation::kBikeLease)) {
+      std::optional<int> ebike = mode_minutes(TransportMode::kEBike, kNoCap);
+      if (ebike && *ebike <= pf.max_commute) {
+        options[n++] = {Accommodation::kBikeLease, *ebike, TransportMode::kEBike};
+      }
     }
     std::stable_sort(options, options + n,
                      [](const Option& a, const Option& b) { return a.minutes < b.minutes; });

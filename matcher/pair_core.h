@@ -21,6 +21,7 @@
 #ifndef CARVEMATCH_MATCHER_PAIR_CORE_H_
 #define CARVEMATCH_MATCHER_PAIR_CORE_H_
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -43,8 +44,16 @@ std::vector<Accommodation> AccommodationsOfMask(uint32_t mask);
 
 // The score formula shared by the core and the renderer (same operations in the same
 // order, so both give bit-identical scores).
-double SkillsPart(float coverage_essential, float coverage_optional);
-double TotalScore(const ScoreParts& parts);  // clamped to 0..100
+// (The matcher library is compiled with -ffp-contract=off, so no FMA contraction can
+// make an inlined copy differ from another.)
+inline double SkillsPart(float coverage_essential, float coverage_optional) {
+  return 50.0 * (0.8 * coverage_essential + 0.2 * coverage_optional);
+}
+inline double TotalScore(const ScoreParts& s) {  // clamped to 0..100
+  return std::clamp(
+      s.skills + s.commute + s.language + s.hours + s.preferences - s.penalty + s.sustainability,
+      0.0, 100.0);
+}
 // True when the span touches 22:00-06:00 of any night.
 bool OverlapsNight(const WeeklySpan& s);
 // Walking always, the listed modes, a car only with licence B, a moped only with AM or
@@ -174,11 +183,18 @@ struct PairNumbers {
   std::optional<TransportMode> commute_mode;
   int commute_minutes = -1;
 };
+// Per TransportMode (index static_cast<int>(mode)): a lower bound of the minutes the
+// estimator can answer for this pair, any shift and leg.
+using ModeMinutesBound = std::array<double, kTransportModeCount + 1>;
+
 // Completes a pair from its static part. With `score_only` (the caller knows the pair is
 // blocked and needs no accommodation set) the schedule and childcare are not checked.
+// `mode_bounds`, when given, lets it skip modes that cannot be the fastest (the
+// result is the same, with fewer estimator calls).
 PairNumbers CompletePair(const ParticipantFeatures& p, const VacancyFeatures& v,
                          const StaticPart& s, const TravelTimeEstimator& travel,
-                         const MatcherParams& params, bool score_only = false);
+                         const MatcherParams& params, bool score_only = false,
+                         const ModeMinutesBound* mode_bounds = nullptr);
 inline PairNumbers EvaluatePair(const ParticipantFeatures& p, const VacancyFeatures& v,
                                 float coverage_essential, float coverage_optional,
                                 const TravelTimeEstimator& travel, const MatcherParams& params) {

@@ -170,10 +170,6 @@ Eigen::VectorXd RowCounts(const Eigen::SparseMatrix<float, Eigen::RowMajor>& r) 
 
 }  // namespace
 
-float CoverageRatio(double sum, int count) {
-  return count > 0 ? static_cast<float>(std::min(1.0, sum / count)) : 1.0f;
-}
-
 Coverage CoverageOfVacancies(const RequirementMatrix& reqs, const Eigen::VectorXf& best) {
   // In double: a sum of a few dozen credits (float values) is exact, so it does not
   // depend on the order of the terms (the batch kernel sums in another order).

@@ -21,6 +21,7 @@
 #ifndef CARVEMATCH_MATCHER_SKILL_COVERAGE_H_
 #define CARVEMATCH_MATCHER_SKILL_COVERAGE_H_
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -111,7 +112,9 @@ struct Coverage {
 };
 // min(1, sum / count) as float, 1 when count is 0. `sum` is the exact (double) sum of
 // the credits of `count` requirements; every coverage in the matcher goes through here.
-float CoverageRatio(double sum, int count);
+inline float CoverageRatio(double sum, int count) {
+  return count > 0 ? static_cast<float>(std::min(1.0, sum / count)) : 1.0f;
+}
 // One participant against all rows: R * best (m x k times k).
 Coverage CoverageOfVacancies(const RequirementMatrix& reqs, const Eigen::VectorXf& best);
 // Many participants against one row `row` of `reqs`: `best_rows` is n x k, row-major,

@@ -1,6 +1,7 @@
 #include "matcher/batch_ranker.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -333,6 +334,95 @@ TEST_F(BatchRankerTest, EmptyInputsGiveEmptyLists) {
   ASSERT_TRUE(no_participants.ok());
   EXPECT_EQ(no_participants->for_vacancy.size(), 120u);
   for (const auto& col : no_participants->for_vacancy) EXPECT_TRUE(col.empty());
+}
+
+// The benchmark's geography (30 towns): most pairs are settled by the distance bound.
+TEST(BatchRankerSpreadTest, FarTilesAreSettledExactly) {
+  SyntheticInstance inst = MakeSyntheticInstance(240, 160, /*seed=*/99);
+  TravelModel travel;
+  Matcher matcher(*inst.credit, travel);
+  std::vector<std::vector<Pair>> rows(inst.participants.size());
+  std::vector<std::vector<Pair>> cols(inst.vacancies.size());
+  for (size_t p = 0; p < inst.participants.size(); ++p) {
+    for (size_t v = 0; v < inst.vacancies.size(); ++v) {
+      absl::StatusOr<MatchResult> r = matcher.Explain(inst.participants[p], inst.contexts[v]);
+      ASSERT_TRUE(r.ok());
+      rows[p].push_back({static_cast<int>(v), r->tier, r->score});
+      cols[v].push_back({static_cast<int>(p), r->tier, r->score});
+    }
+  }
+  auto top = [](std::vector<Pair> pairs, int k, bool include_blocked,
+                const std::function<std::string(int)>& id_of) {
+    if (!include_blocked) {
+      pairs.erase(std::remove_if(pairs.begin(), pairs.end(),
+                                 [](const Pair& x) { return x.tier == Tier::kBlocked; }),
+                  pairs.end());
+    }
+    std::stable_sort(pairs.begin(), pairs.end(), [&](const Pair& a, const Pair& b) {
+      if (a.tier != b.tier) return a.tier < b.tier;
+      if (a.score != b.score) return a.score > b.score;
+      return id_of(a.index) < id_of(b.index);
+    });
+    if (pairs.size() > static_cast<size_t>(k)) pairs.resize(static_cast<size_t>(k));
+    return pairs;
+  };
+  for (bool include_blocked : {false, true}) {
+    BatchRankOptions o;
+    o.participant_block = 16;
+    o.vacancy_block = 16;
+    o.include_blocked = include_blocked;
+    o.top_k_per_participant = 5;
+    o.top_k_per_vacancy = 5;
+    absl::StatusOr<BatchRankResult> got = RankAll(matcher, inst.participant_ptrs, inst.contexts, o);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_GT(got->stats.settled_far, got->stats.pairs / 2);
+    for (size_t p = 0; p < rows.size(); ++p) {
+      std::vector<Pair> want = top(rows[p], 5, include_blocked, [&](int v) {
+        return inst.vacancies[static_cast<size_t>(v)].id;
+      });
+      const auto& row = got->for_participant[p];
+      ASSERT_EQ(row.size(), want.size()) << p;
+      for (size_t i = 0; i < row.size(); ++i) {
+        EXPECT_EQ(row[i].vacancy, want[i].index) << p << " " << i;
+        EXPECT_EQ(row[i].tier, want[i].tier) << p << " " << i;
+        EXPECT_NEAR(row[i].score, want[i].score, 1e-4) << p << " " << i;
+      }
+    }
+    for (size_t v = 0; v < cols.size(); ++v) {
+      std::vector<Pair> want = top(cols[v], 5, include_blocked, [&](int p) {
+        return inst.participants[static_cast<size_t>(p)].id;
+      });
+      const auto& col = got->for_vacancy[v];
+      ASSERT_EQ(col.size(), want.size()) << v;
+      for (size_t i = 0; i < col.size(); ++i) {
+        EXPECT_EQ(col[i].participant, want[i].index) << v << " " << i;
+        EXPECT_EQ(col[i].tier, want[i].tier) << v << " " << i;
+        EXPECT_NEAR(col[i].score, want[i].score, 1e-4) << v << " " << i;
+      }
+    }
+  }
+}
+
+TEST(TravelLowerBoundTest, BoundsTheGeometricModel) {
+  TravelModel model;
+  const TravelLowerBound bound = TravelLowerBound::Of(model);
+  const GeoPoint gent{51.054, 3.717};
+  for (double d : {0.0, 0.001, 0.01, 0.05, 0.2, 0.6}) {
+    const GeoPoint other{gent.lat + d, gent.lon + 1.3 * d};
+    const double km = HaversineKm(gent, other);
+    for (int m = 1; m <= kTransportModeCount; ++m) {
+      const TransportMode mode = static_cast<TransportMode>(m);
+      std::optional<int> minutes =
+          model.Minutes(mode, gent, other, {Weekday::kMonday, 540, 1020}, TripLeg::kToShift);
+      if (!minutes) {
+        EXPECT_EQ(mode, TransportMode::kPublicTransport);  // leaving before 05:00
+        continue;
+      }
+      const size_t i = static_cast<size_t>(m);
+      EXPECT_LE(bound.overhead_minutes[i] + bound.minutes_per_km[i] * km, *minutes + 1e-9);
+      EXPECT_GT(bound.overhead_minutes[i] + bound.minutes_per_km[i] * km, *minutes - 1.0);
+    }
+  }
 }
 
 TEST(SyntheticInstanceTest, SameSeedSameInstanceAndRealisticSparsity) {
