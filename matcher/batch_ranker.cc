@@ -345,7 +345,7 @@ absl::StatusOr<BatchRankResult> RankAll(const Matcher& matcher,
             }
             const float ce = CoverageRatio(s(i, j), ess_count[vv]);
             const float co = CoverageRatio(s(i, width + j), opt_count[vv]);
-            const StaticPart st = CheckStatic(pf[pp], vfeat, ce, co, params);
+            const StaticPart st = CheckStatic(pf[pp], vfeat, ce, co, params, cb.blocked);
             ++stats.static_checks;
             if (st.blocked && !include_blocked) continue;
             Tier tier_bound = TierLowerBound(st);

@@ -296,7 +296,7 @@ bool CareProblem(const Participant& p, GeoPoint work, const WeeklySpan& s, Trans
 
 StaticPart CheckStatic(const ParticipantFeatures& p, const VacancyFeatures& v,
                        float coverage_essential, float coverage_optional,
-                       const MatcherParams& params) {
+                       const MatcherParams& params, bool parts_only) {
   StaticPart s;
   s.parts.skills = SkillsPart(coverage_essential, coverage_optional);
   auto offers = [&](Accommodation a) { return (v.offers & AccommodationBit(a)) != 0; };
@@ -319,20 +319,6 @@ StaticPart CheckStatic(const ParticipantFeatures& p, const VacancyFeatures& v,
     }
   }
   s.parts.language = 15.0 * language_sum / kLanguageSkillCount;
-
-  // Licences, capacities.
-  if (!v.licences.IsSubsetOf(p.licences)) s.blocked = true;
-  if (v.max_lift_kg > 0 && p.max_lift_kg >= 0 && v.max_lift_kg > p.max_lift_kg) s.blocked = true;
-  if (v.demands & ~p.capacities) s.blocked = true;
-  if (v.digital_tools > 0) {
-    const int gap = v.digital_tools - p.digital_tools;
-    if (gap == 1 && offers(Accommodation::kWorkplaceLearning)) {
-      s.accommodations |= AccommodationBit(Accommodation::kWorkplaceLearning);
-    } else if (gap > 0) {
-      s.blocked = true;
-    }
-  }
-  if (v.settings.Intersects(p.exclusions)) s.blocked = true;
 
   // Hours.
   if (v.hours <= 0 || (v.hours >= p.min_hours && v.hours <= p.max_hours)) {
@@ -370,6 +356,22 @@ StaticPart CheckStatic(const ParticipantFeatures& p, const VacancyFeatures& v,
   if (AimsTooLow(p.demonstrated_level, v.need_level_sum, v.need_count)) {
     s.parts.sustainability -= params.aim_too_low_penalty;
   }
+
+  if (parts_only) return s;
+
+  // Licences, capacities.
+  if (!v.licences.IsSubsetOf(p.licences)) s.blocked = true;
+  if (v.max_lift_kg > 0 && p.max_lift_kg >= 0 && v.max_lift_kg > p.max_lift_kg) s.blocked = true;
+  if (v.demands & ~p.capacities) s.blocked = true;
+  if (v.digital_tools > 0) {
+    const int gap = v.digital_tools - p.digital_tools;
+    if (gap == 1 && offers(Accommodation::kWorkplaceLearning)) {
+      s.accommodations |= AccommodationBit(Accommodation::kWorkplaceLearning);
+    } else if (gap > 0) {
+      s.blocked = true;
+    }
+  }
+  if (v.settings.Intersects(p.exclusions)) s.blocked = true;
 
   // Schedule without childcare timing (that needs travel).
   const bool flexible = offers(Accommodation::kFlexibleStart);

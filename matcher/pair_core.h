@@ -168,9 +168,11 @@ struct StaticPart {
   // A shift outside the availability relies on a flexible start (or blocks).
   bool at_least_with_accommodations = false;
 };
+// With `parts_only` (for a pair already known to be BLOCKED) only `parts` is complete:
+// the licence, capacity, exclusion and schedule checks are left out.
 StaticPart CheckStatic(const ParticipantFeatures& p, const VacancyFeatures& v,
                        float coverage_essential, float coverage_optional,
-                       const MatcherParams& params);
+                       const MatcherParams& params, bool parts_only = false);
 // Lower bound of the tier and upper bound of the score of a pair from its static part.
 Tier TierLowerBound(const StaticPart& s);
 double ScoreUpperBound(const StaticPart& s);
