@@ -168,6 +168,16 @@ ParticipantFeatures BuildParticipantFeatures(const Participant& p, const Feature
   f.max_commute = std::max(1, p.max_commute_minutes);
   f.always_available = p.availability.empty();
   f.availability = WeekMask::FromSpans(p.availability);
+  for (int q = 0; q < kQuartersPerWeek;) {
+    if (!f.availability.Test(q)) {
+      ++q;
+      continue;
+    }
+    int end = q;
+    while (end < kQuartersPerWeek && f.availability.Test(end)) ++end;
+    f.availability_runs.emplace_back(q, end);
+    q = end;
+  }
   for (int li = 0; li < kLanguageSkillCount; ++li) {
     f.dutch[li] = static_cast<int8_t>(p.dutch.levels[li]);
   }
@@ -218,8 +228,34 @@ WeeklySpan Shifted(const WeeklySpan& s, int delta) {
   return {s.day, s.start_minute + delta, s.end_minute + delta};
 }
 
+// True when quarters [a, b) (0 <= a < b <= kQuartersPerWeek) lie in one run.
+bool RunContains(const std::vector<std::pair<int, int>>& runs, int a, int b) {
+  for (const auto& [lo, hi] : runs) {
+    if (lo <= a) {
+      if (b <= hi) return true;
+    } else {
+      break;
+    }
+  }
+  return false;
+}
+
+// WeekMask::FromSpan(s).Within(p.availability), without building the mask: the span's
+// quarters [first, last) (modulo the week) must lie within the availability's runs.
 bool Available(const ParticipantFeatures& p, const WeeklySpan& s) {
-  return p.always_available || WeekMask::FromSpan(s).Within(p.availability);
+  if (p.always_available) return true;
+  if (s.day == Weekday::kUnspecified || s.end_minute <= s.start_minute) return true;  // empty
+  const int start = DayIndex(s.day) * 1440 + s.start_minute;
+  const int end = DayIndex(s.day) * 1440 + s.end_minute;
+  if (start < 0) return WeekMask::FromSpan(s).Within(p.availability);
+  const int first = start / 15;
+  const int last = (end + 14) / 15;
+  const int len = last - first;
+  if (len >= kQuartersPerWeek) return RunContains(p.availability_runs, 0, kQuartersPerWeek);
+  const int f = first % kQuartersPerWeek;
+  if (f + len <= kQuartersPerWeek) return RunContains(p.availability_runs, f, f + len);
+  return RunContains(p.availability_runs, f, kQuartersPerWeek) &&
+         RunContains(p.availability_runs, 0, f + len - kQuartersPerWeek);
 }
 
 bool DayBit(uint8_t days, Weekday d) {

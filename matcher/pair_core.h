@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "matcher/matcher.h"
@@ -137,6 +138,8 @@ struct ParticipantFeatures {
   int max_commute = 1;               // max(1, max_commute_minutes)
   bool always_available = true;      // empty availability
   WeekMask availability;
+  // The availability as maximal runs of quarters [begin, end), ascending.
+  std::vector<std::pair<int, int>> availability_runs;
   std::array<int8_t, kLanguageSkillCount> dutch{};
   IdSet licences;           // categories the vacancies of the dictionary need
   int max_lift_kg = -1;     // -1: no limit

@@ -195,8 +195,11 @@ SyntheticInstance MakeSyntheticInstance(int num_participants, int num_vacancies,
       for (Weekday d : Weekdays(1, 5)) p.availability.push_back({d, 7 * 60, 19 * 60});
     } else if (avail < 0.8) {
       for (Weekday d : Weekdays(1, 5)) p.availability.push_back({d, 8 * 60 + 30, 15 * 60});
-    } else {
+    } else if (avail < 0.9) {
       for (Weekday d : Weekdays(1, 6)) p.availability.push_back({d, 6 * 60, 22 * 60});
+    } else {
+      // Evenings and nights, Sunday included (runs past midnight into the next day).
+      for (Weekday d : Weekdays(1, 7)) p.availability.push_back({d, 17 * 60, 30 * 60 + 30});
     }
     if (rng.Chance(0.25)) {
       Childcare school;
@@ -314,8 +317,10 @@ SyntheticInstance MakeSyntheticInstance(int num_participants, int num_vacancies,
       for (Weekday d : Weekdays(1, 5)) v.shifts.push_back({d, 14 * 60, 22 * 60});
       v.hours_per_week = 38;
     } else if (pattern < 0.67) {
+      // Sunday to Thursday nights; the Sunday one runs into Monday (the week wraps).
       for (Weekday d : Weekdays(1, 4)) v.shifts.push_back({d, 22 * 60, 30 * 60});
-      v.hours_per_week = 32;
+      v.shifts.push_back({Weekday::kSunday, 22 * 60, 30 * 60});
+      v.hours_per_week = 38;
     } else if (pattern < 0.75) {
       for (Weekday d : Weekdays(6, 7)) v.shifts.push_back({d, 9 * 60, 17 * 60 + 30});
       v.hours_per_week = 16;
