@@ -8,6 +8,7 @@
 #include <numeric>
 #include <string>
 #include <thread>
+#include <typeinfo>
 #include <utility>
 
 #include "Eigen/Core"
@@ -203,8 +204,9 @@ absl::StatusOr<BatchRankResult> RankAll(const Matcher& matcher,
 
   std::optional<TravelLowerBound> bound = options.travel_bound;
   if (!bound) {
-    if (const auto* model = dynamic_cast<const TravelModel*>(&travel)) {
-      bound = TravelLowerBound::Of(*model);
+    // Only the exact type: a subclass may answer differently.
+    if (typeid(travel) == typeid(TravelModel)) {
+      bound = TravelLowerBound::Of(static_cast<const TravelModel&>(travel));
     }
   }
 

@@ -83,8 +83,8 @@ struct BatchRankOptions {
   // absl::CancelledError.
   std::function<bool(int64_t done_pairs, int64_t total_pairs)> progress;
   // Travel-time bounds for the matcher's estimator. When unset and the estimator is a
-  // TravelModel, TravelLowerBound::Of(it) is used; otherwise every pair that may enter
-  // a top-k is completed with the estimator (exact either way, slower).
+  // TravelModel (exactly, not a subclass), TravelLowerBound::Of(it) is used; otherwise every pair
+  // that may enter a top-k is completed with the estimator (exact either way, slower).
   std::optional<TravelLowerBound> travel_bound;
 };
 
