@@ -1,0 +1,353 @@
+#!/usr/bin/python3
+"""Full-pass reference (issue 3, benchmark 1): the engine's matching score, every
+constraint and top-k both ways, written with numpy/scipy, on the data that
+bench/full_pass_bench wrote (--out_dir). Checks its top-k against the engine's and prints
+the side-by-side table. bench/run_full_pass.sh runs both; docs/performance.md has the
+figures and the list of what the benchmark population includes and leaves out
+(childcare and the flexible-start search are left out: the bench program clears them).
+
+The semantics are docs/matching.md's, re-derived here from the exported features (the
+same ones matcher/pair_core.h computes from); the formulas keep the engine's order of
+floating-point operations so that scores agree to the last bit in almost every pair.
+Participants are processed in blocks (--block rows); per block:
+  - skill coverage: one scipy.sparse product B_block (best credit per need column, CSR)
+    x [R_ess; R_opt]^T, summed in float64 like the engine;
+  - every constraint as a (block x m) numpy array by broadcasting (Dutch, licences,
+    capacities, digital tools, exclusions, availability via the distinct availability
+    masks, hours, preferences, outcome, sustainability, "aim not too low");
+  - commute: haversine distance, minutes per mode (public transport only in service
+    hours), fastest usable mode within the maximum, else company transport / carpool /
+    bike lease when offered;
+  - top-k per participant by np.partition on a (tier, score) key, then an exact lexsort
+    of the candidates (tier, score descending, index); top-k per vacancy the same on the
+    transpose, merged over the blocks.
+
+Usage: /usr/bin/python3 bench/full_pass_reference.py DIR [--block=1000] [--repeats=1]
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import scipy
+import scipy.sparse as sp
+
+# Columns of p_int / v_int (bench/full_pass_bench.cc, PCol / VCol).
+P_MODES, P_MAX_COMMUTE, P_ALWAYS, P_DUTCH0 = 0, 1, 2, 3
+P_LICENCES, P_MAX_LIFT, P_CAPACITIES, P_DIGITAL, P_EXCLUSIONS = 7, 8, 9, 10, 11
+P_STATES_WISHES, P_TARGETS, P_DEMONSTRATED = 12, 13, 14
+V_DUTCH0, V_LICENCES, V_MAX_LIFT, V_DEMANDS, V_DIGITAL, V_SETTINGS = 0, 4, 5, 6, 7, 8
+V_SECTOR, V_OCCUPATION, V_OUTCOME, V_OFFERS = 9, 10, 11, 12
+V_NEED_LEVEL_SUM, V_NEED_COUNT, V_SHIFT_COUNT = 13, 14, 15
+
+# model/common.h enums.
+WALK, BIKE, EBIKE, MOPED, CAR, PUBLIC_TRANSPORT = 1, 2, 3, 4, 5, 6
+FITS, FITS_WITH_ACC, BLOCKED = 1, 2, 3
+LANGUAGE_COACHING = 1 << 1
+FLEXIBLE_START = 1 << 3
+COMPANY_TRANSPORT = 1 << 4
+CARPOOL = 1 << 5
+BIKE_LEASE = 1 << 6
+WORKPLACE_LEARNING = 1 << 8
+
+EARTH_RADIUS_KM = 6371.0
+RAD = np.pi / 180.0
+
+
+def load(directory):
+    data = {}
+    for name in os.listdir(directory):
+        if name.endswith(".npy"):
+            data[name[:-4]] = np.load(os.path.join(directory, name))
+    with open(os.path.join(directory, "meta.json")) as f:
+        meta = json.load(f)
+    return data, meta
+
+
+def csr(indptr, indices, values, shape):
+    return sp.csr_matrix((values, indices.ravel(), indptr.ravel()), shape=shape)
+
+
+def top_k_rows(tier, score, key, k, row_ids):
+    """Top-k of every row of (tier, score) ordered by tier, score descending, column index.
+
+    Returns (rows, cols, tier, score) of the kept entries, sorted by row then rank;
+    `row_ids` maps the block's rows to global ids (for the row sort key only)."""
+    n, m = key.shape
+    kk = min(k, m)
+    kth = np.partition(key, kk - 1, axis=1)[:, kk - 1]
+    rows, cols = np.nonzero(key <= kth[:, None])  # candidates, ties at the k-th included
+    t = tier[rows, cols]
+    s = score[rows, cols]
+    order = np.lexsort((cols, -s, t, rows))
+    rows, cols, t, s = rows[order], cols[order], t[order], s[order]
+    starts = np.searchsorted(rows, rows, side="left")
+    keep = (np.arange(rows.size) - starts) < kk
+    return row_ids[rows[keep]], cols[keep], t[keep], s[keep]
+
+
+def reference(d, meta, block):
+    n, m, k = meta["n"], meta["m"], meta["k"]
+    K = meta["need_columns"]
+    p_int, v_int = d["p_int"], d["v_int"]
+    if np.any(v_int[:, V_OFFERS] & FLEXIBLE_START):
+        sys.exit("a vacancy offers a flexible start: the reference leaves that search out")
+
+    # ---- Per-side preparation.
+    B = csr(d["b_indptr"], d["b_indices"], d["b_data"].ravel().astype(np.float64), (n, K))
+    r_ess = csr(d["r_ess_indptr"], d["r_ess_indices"],
+                np.ones(d["r_ess_indices"].size), (m, K))
+    r_opt = csr(d["r_opt_indptr"], d["r_opt_indices"],
+                np.ones(d["r_opt_indices"].size), (m, K))
+    RT = sp.vstack([r_ess, r_opt]).T.tocsr()  # K x 2m
+    count_ess = np.diff(d["r_ess_indptr"].ravel()).astype(np.float64)
+    count_opt = np.diff(d["r_opt_indptr"].ravel()).astype(np.float64)
+
+    offers = v_int[:, V_OFFERS]
+    lc_offered = (offers & LANGUAGE_COACHING) != 0
+    wl_offered = (offers & WORKPLACE_LEARNING) != 0
+    ct_offered = (offers & COMPANY_TRANSPORT) != 0
+    shared_offered = ct_offered | ((offers & CARPOOL) != 0)
+    bl_offered = (offers & BIKE_LEASE) != 0
+    shared_acc = np.where(ct_offered, COMPANY_TRANSPORT, CARPOOL)
+    v_hours, v_sus = d["v_real"][:, 0], d["v_real"][:, 1]
+    v_occ = v_int[:, V_OCCUPATION]
+    need_sum, need_count = v_int[:, V_NEED_LEVEL_SUM], v_int[:, V_NEED_COUNT]
+
+    # Availability: the distinct availability masks x all vacancies' shift unions.
+    uniq, avail_of = np.unique(d["p_avail"], axis=0, return_inverse=True)
+    avail_of = avail_of.ravel()
+    fits_avail = np.all((d["v_all_shifts"][None, :, :] & ~uniq[:, None, :]) == 0, axis=2)
+
+    # Public transport: the trip back is a matter of the shift's end alone; the trip
+    # there depends on the travel time (departure in 00:00-05:00 has no service).
+    first, last = meta["pt_first_departure"], meta["pt_last_departure"]
+    shifts = d["v_shifts"]
+    n_shifts = shifts.shape[1] // 2
+    starts = shifts[:, 0::2]
+    ends = shifts[:, 1::2]
+    valid = np.arange(n_shifts)[None, :] < v_int[:, V_SHIFT_COUNT][:, None]
+    end_of_day = ends % 1440
+    pt_back_ok = np.all(~valid | ((end_of_day < last) & (end_of_day >= first)), axis=1)
+
+    travel = d["travel"]
+    site_lat, site_lon = d["v_site"][:, 0], d["v_site"][:, 1]
+    cos_site = np.cos(site_lat * RAD)
+
+    p_for_rows = []
+    v_cands = []
+    for lo in range(0, n, block):
+        hi = min(n, lo + block)
+        ids = np.arange(lo, hi)
+        pi = p_int[lo:hi]
+        acc = np.zeros((hi - lo, m), dtype=np.int64)
+
+        # Skills.
+        S = (B[lo:hi] @ RT).toarray()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cov_e = np.where(count_ess > 0, np.minimum(1.0, S[:, :m] / count_ess), 1.0)
+            cov_o = np.where(count_opt > 0, np.minimum(1.0, S[:, m:] / count_opt), 1.0)
+        cov_e = cov_e.astype(np.float32).astype(np.float64)
+        cov_o = cov_o.astype(np.float32).astype(np.float64)
+        skills = 50.0 * (0.8 * cov_e + 0.2 * cov_o)
+        del S, cov_e, cov_o
+
+        # Dutch.
+        lang_sum = np.zeros((hi - lo, m))
+        blocked = np.zeros((hi - lo, m), dtype=bool)
+        for li in range(4):
+            need = v_int[:, V_DUTCH0 + li][None, :]
+            gap = need - pi[:, P_DUTCH0 + li][:, None]
+            ok = (need == 0) | (gap <= 0)
+            half = ~ok & (gap == 1) & lc_offered[None, :]
+            blocked |= ~ok & ~half
+            lang_sum += np.where(ok, 1.0, np.where(half, 0.5, 0.0))
+            acc |= np.where(half, LANGUAGE_COACHING, 0)
+        language = 15.0 * lang_sum / 4
+
+        # Hours.
+        p_lo = d["p_hours"][lo:hi, 0][:, None]
+        p_hi = d["p_hours"][lo:hi, 1][:, None]
+        vh = v_hours[None, :]
+        within = (vh <= 0) | ((vh >= p_lo) & (vh <= p_hi))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            off = np.where(vh < p_lo, (p_lo - vh) / p_lo, (vh - p_hi) / np.maximum(p_hi, 1.0))
+        frac = meta["hours_blocker_fraction"]
+        hours = np.where(within, 10.0, np.where(off <= frac, 10.0 * (1.0 - off / frac), 0.0))
+        blocked |= ~within & ~(off <= frac)
+
+        # Preferences, outcome, penalty.
+        sector = d["p_sector_pref"][lo:hi][:, v_int[:, V_SECTOR]]
+        targets = pi[:, P_TARGETS][:, None]
+        outcome_ok = (targets == 0) | (((targets >> v_int[:, V_OUTCOME][None, :]) & 1) != 0)
+        avoided_occ = np.zeros((hi - lo, m), dtype=bool)
+        for c in range(d["p_avoided_occ"].shape[1]):
+            avoided_occ |= (d["p_avoided_occ"][lo:hi, c][:, None] == v_occ[None, :]) & (
+                v_occ[None, :] >= 0)
+        wanted_occ = np.zeros((hi - lo, m), dtype=bool)
+        for c in range(d["p_wanted_occ"].shape[1]):
+            wanted_occ |= (d["p_wanted_occ"][lo:hi, c][:, None] == v_occ[None, :]) & (
+                v_occ[None, :] >= 0)
+        avoided = ((sector & 2) != 0) | avoided_occ
+        wanted = ((sector & 1) != 0) | wanted_occ
+        pref = np.where(outcome_ok, 4.0, 0.0)
+        states = (pi[:, P_STATES_WISHES] != 0)[:, None]
+        pref = np.where(avoided, 0.0, np.where(wanted, pref + 6, np.where(states, pref, pref + 3)))
+        penalty = np.where(avoided, meta["avoided_penalty"], 0.0)
+
+        # Sustainability and "aim not too low".
+        dem = pi[:, P_DEMONSTRATED][:, None]
+        too_low = (dem >= 3) & (need_count[None, :] > 0) & (
+            dem * need_count[None, :] - need_sum[None, :] >= 2 * need_count[None, :])
+        sustainability = v_sus[None, :] - np.where(too_low, meta["aim_too_low_penalty"], 0.0)
+
+        # Licences, capacities, digital tools, exclusions, availability.
+        blocked |= (v_int[:, V_LICENCES][None, :] & ~pi[:, P_LICENCES][:, None]) != 0
+        v_lift = v_int[:, V_MAX_LIFT][None, :]
+        p_lift = pi[:, P_MAX_LIFT][:, None]
+        blocked |= (v_lift > 0) & (p_lift >= 0) & (v_lift > p_lift)
+        blocked |= (v_int[:, V_DEMANDS][None, :] & ~pi[:, P_CAPACITIES][:, None]) != 0
+        v_dig = v_int[:, V_DIGITAL][None, :]
+        gap = v_dig - pi[:, P_DIGITAL][:, None]
+        learn = (v_dig > 0) & (gap == 1) & wl_offered[None, :]
+        acc |= np.where(learn, WORKPLACE_LEARNING, 0)
+        blocked |= (v_dig > 0) & (gap > 0) & ~learn
+        blocked |= (v_int[:, V_SETTINGS][None, :] & pi[:, P_EXCLUSIONS][:, None]) != 0
+        blocked |= ~((pi[:, P_ALWAYS] != 0)[:, None] | fits_avail[avail_of[lo:hi]])
+
+        # Commute (mobility/travel.cc's geometric model, the same operations).
+        home_lat = d["p_home"][lo:hi, 0][:, None]
+        home_lon = d["p_home"][lo:hi, 1][:, None]
+        s_lat = np.sin((site_lat[None, :] - home_lat) * RAD / 2)
+        s_lon = np.sin((site_lon[None, :] - home_lon) * RAD / 2)
+        h = s_lat * s_lat + np.cos(home_lat * RAD) * cos_site[None, :] * s_lon * s_lon
+        del s_lat
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+        del h, s_lon
+        modes = pi[:, P_MODES][:, None]
+        max_commute = pi[:, P_MAX_COMMUTE][:, None]
+        inf = np.iinfo(np.int64).max
+        best = np.full((hi - lo, m), inf, dtype=np.int64)
+        minutes = {}
+        for mode in (WALK, BIKE, EBIKE, MOPED, CAR, PUBLIC_TRANSPORT):
+            speed, detour, overhead = travel[mode]
+            mins = int(overhead) + np.ceil(km * detour / speed * 60.0 - 1e-9).astype(np.int64)
+            minutes[mode] = mins
+            usable = ((modes >> mode) & 1) != 0
+            if mode == PUBLIC_TRANSPORT:
+                dep = starts[None, :, :] - mins[:, :, None]
+                no_service = valid[None, :, :] & (dep >= 0) & (dep < first)
+                usable = usable & ~np.any(no_service, axis=2) & pt_back_ok[None, :]
+                del dep, no_service
+            best = np.where(usable & (mins < best), mins, best)
+        fits_commute = best <= max_commute
+        car, ebike = minutes[CAR], minutes[EBIKE]
+        shared = shared_offered[None, :] & (km < meta["shared_ride_max_km"])
+        lease = bl_offered[None, :] & (ebike <= max_commute)
+        use_shared = ~fits_commute & shared & (~lease | (car <= ebike))
+        use_lease = ~fits_commute & lease & ~use_shared
+        commute_blocked = ~fits_commute & ~use_shared & ~use_lease
+        commute_minutes = np.where(fits_commute, best,
+                                   np.where(use_shared, car, np.where(use_lease, ebike, -1)))
+        acc |= np.where(use_shared, shared_acc[None, :], 0)
+        acc |= np.where(use_lease, BIKE_LEASE, 0)
+        blocked |= commute_blocked
+        commute = np.where(commute_blocked, 0.0,
+                           15.0 * np.maximum(0.0, 1.0 - commute_minutes / max_commute))
+        del minutes, car, ebike, best, km
+
+        score = np.clip(skills + commute + language + hours + pref - penalty + sustainability,
+                        0.0, 100.0)
+        tier = np.where(blocked, BLOCKED, np.where(acc != 0, FITS_WITH_ACC, FITS))
+        key = tier * 1000.0 - score
+
+        p_for_rows.append(top_k_rows(tier, score, key, k, ids))
+        vr, vc, vt, vs = top_k_rows(tier.T, score.T, key.T, k, np.arange(m))
+        v_cands.append((vr, ids[vc], vt, vs))
+
+    # Per participant: already final (each block holds whole rows).
+    rows = np.concatenate([r[0] for r in p_for_rows])
+    out_p = assemble(rows, np.concatenate([r[1] for r in p_for_rows]),
+                     np.concatenate([r[2] for r in p_for_rows]),
+                     np.concatenate([r[3] for r in p_for_rows]), n, k)
+    # Per vacancy: merge the blocks' candidates.
+    vr = np.concatenate([c[0] for c in v_cands])
+    vp = np.concatenate([c[1] for c in v_cands])
+    vt = np.concatenate([c[2] for c in v_cands])
+    vs = np.concatenate([c[3] for c in v_cands])
+    order = np.lexsort((vp, -vs, vt, vr))
+    vr, vp, vt, vs = vr[order], vp[order], vt[order], vs[order]
+    starts_v = np.searchsorted(vr, vr, side="left")
+    keep = (np.arange(vr.size) - starts_v) < k
+    out_v = assemble(vr[keep], vp[keep], vt[keep], vs[keep], m, k)
+    return out_p, out_v
+
+
+def assemble(rows, cols, tier, score, count, k):
+    """(rows sorted, at most k each, best first) -> idx/tier/score arrays count x k."""
+    idx = np.full((count, k), -1, dtype=np.int64)
+    t = np.zeros((count, k), dtype=np.int64)
+    s = np.zeros((count, k))
+    rank = np.arange(rows.size) - np.searchsorted(rows, rows, side="left")
+    idx[rows, rank] = cols
+    t[rows, rank] = tier
+    s[rows, rank] = score
+    return idx, t, s
+
+
+def compare(name, engine, ref, tol):
+    e_idx, e_tier, e_score = engine
+    r_idx, r_tier, r_score = ref
+    bad_rows = np.nonzero(np.any(e_idx != r_idx, axis=1) | np.any(e_tier != r_tier, axis=1) |
+                          np.any(np.abs(e_score - r_score) > tol, axis=1))[0]
+    max_diff = float(np.max(np.abs(e_score - r_score))) if e_score.size else 0.0
+    print(f"{name}: {e_idx.shape[0]} lists, {bad_rows.size} differ; max |score diff| "
+          f"{max_diff:.3g}")
+    for r in bad_rows[:5]:
+        print(f"  row {r}: engine {list(zip(e_idx[r], e_tier[r], np.round(e_score[r], 6)))}")
+        print(f"  row {r}:    ref {list(zip(r_idx[r], r_tier[r], np.round(r_score[r], 6)))}")
+    return bad_rows.size
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("dir")
+    ap.add_argument("--block", type=int, default=1000)
+    ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--tol", type=float, default=1e-4)
+    args = ap.parse_args()
+    d, meta = load(args.dir)
+    times = []
+    for _ in range(args.repeats):
+        t0 = time.perf_counter()
+        out_p, out_v = reference(d, meta, args.block)
+        times.append(time.perf_counter() - t0)
+    ref_s = float(np.median(times))
+    eng_s = meta["engine_median_seconds"]
+    eng1_s = meta.get("engine_1thread_median_seconds", 0.0)
+    print(f"numpy {np.__version__}, scipy {scipy.__version__}, "
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '')}")
+    print(f"reference runs: {', '.join(f'{t * 1e3:.0f}' for t in times)} ms")
+    bad = compare("top-k per participant", (d["engine_p_idx"], d["engine_p_tier"],
+                                            d["engine_p_score"]), out_p, args.tol)
+    bad += compare("top-k per vacancy", (d["engine_v_idx"], d["engine_v_tier"],
+                                         d["engine_v_score"]), out_v, args.tol)
+    n, m, k = meta["n"], meta["m"], meta["k"]
+    print()
+    print(f"full pass, {n} participants x {m} vacancies, top-{k} both ways")
+    print(f"| implementation | median ms | reference / this |")
+    print(f"|---|---|---|")
+    print(f"| engine RankAll, {meta['threads']} threads | {eng_s * 1e3:.0f} | "
+          f"{ref_s / eng_s:.1f}x |")
+    if eng1_s > 0:
+        print(f"| engine RankAll, 1 thread | {eng1_s * 1e3:.0f} | {ref_s / eng1_s:.1f}x |")
+    print(f"| numpy/scipy reference (block {args.block}) | {ref_s * 1e3:.0f} | 1.0x |")
+    print(f"top-{k} agree: {'yes' if bad == 0 else f'NO ({bad} lists differ)'}")
+    return 0 if bad == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
