@@ -338,8 +338,8 @@ def main():
     n, m, k = meta["n"], meta["m"], meta["k"]
     print()
     print(f"full pass, {n} participants x {m} vacancies, top-{k} both ways")
-    print(f"| implementation | median ms | reference / this |")
-    print(f"|---|---|---|")
+    print("| implementation | median ms | reference / this |")
+    print("|---|---|---|")
     print(f"| engine RankAll, {meta['threads']} threads | {eng_s * 1e3:.0f} | "
           f"{ref_s / eng_s:.1f}x |")
     if eng1_s > 0:
