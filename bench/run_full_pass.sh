@@ -16,19 +16,7 @@ THREADS=${THREADS:-2}
 REPEATS=${REPEATS:-3}
 REF_REPEATS=${REF_REPEATS:-1}
 
-# Same OPENBLAS_CORETYPE choice as run_dense.sh (OpenBLAS 0.3.21 does not know Zen 5 and
-# would pick Haswell): from the CPU flags, or BENCH_OPENBLAS_CORETYPE to force one.
-if [ -n "${BENCH_OPENBLAS_CORETYPE:-}" ]; then
-  OPENBLAS_CORETYPE=$BENCH_OPENBLAS_CORETYPE
-elif grep -qw avx512f /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo; then
-  OPENBLAS_CORETYPE=SKYLAKEX
-elif grep -qw avx2 /proc/cpuinfo; then
-  if grep -q AuthenticAMD /proc/cpuinfo; then OPENBLAS_CORETYPE=ZEN; else OPENBLAS_CORETYPE=HASWELL; fi
-else
-  OPENBLAS_CORETYPE=PRESCOTT
-fi
-export OPENBLAS_CORETYPE
-export OPENBLAS_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS
+. "$HERE/openblas_env.sh"
 
 OUT=$(mktemp -d /tmp/full-pass-bench.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
