@@ -149,6 +149,12 @@ void PrintMatches(const std::vector<v1::Match>& matches, std::ostream& out) {
     out << absl::StrFormat("  %2d. %-24s %5.1f  %s — %s, %s (%s)\n", ++rank, TierName(m.tier()),
                            m.score(), m.vacancy_title(), m.employer_name(), m.municipality(),
                            m.vacancy_id());
+    const v1::ScoreParts& sp = m.score_parts();
+    out << absl::StrFormat(
+        "      score: skills %.1f + commute %.1f + Dutch %.1f + hours %.1f + preferences %.1f"
+        " + sustainability %.1f - penalty %.1f\n",
+        sp.skills(), sp.commute(), sp.language(), sp.hours(), sp.preferences(), sp.sustainability(),
+        sp.penalty());
     out << "      commute: " << Commute(m.commute_mode(), m.commute_minutes());
     if (!m.accommodations().empty()) {
       std::vector<std::string> names;

@@ -183,6 +183,14 @@ void MatchServiceImpl::FillMatch(const MatchResult& r, const Vacancy& v, const E
   m->set_vacancy_id(r.vacancy_id);
   m->set_tier(TierToProto(r.tier));
   m->set_score(r.score);
+  v1::ScoreParts* parts = m->mutable_score_parts();
+  parts->set_skills(r.parts.skills);
+  parts->set_commute(r.parts.commute);
+  parts->set_language(r.parts.language);
+  parts->set_hours(r.parts.hours);
+  parts->set_preferences(r.parts.preferences);
+  parts->set_sustainability(r.parts.sustainability);
+  parts->set_penalty(r.parts.penalty);
   m->set_commute_mode(ModeToProto(r));
   m->set_commute_minutes(std::max(0, r.commute_minutes));
   ItemsToProto(r.items, /*for_employer=*/false, m->mutable_items());

@@ -431,6 +431,11 @@ TEST_F(ServiceTest, CoachRanksVacanciesWithExplanations) {
   EXPECT_NE(m.tier(), v1::TIER_UNSPECIFIED);
   EXPECT_GT(m.score(), 0);
   EXPECT_FALSE(m.items().empty());
+  const v1::ScoreParts& parts = m.score_parts();
+  EXPECT_GT(parts.skills(), 0);  // catering credits cooking
+  EXPECT_NEAR(parts.skills() + parts.commute() + parts.language() + parts.hours() +
+                  parts.preferences() + parts.sustainability() - parts.penalty(),
+              m.score(), 1e-6);
 
   EXPECT_EQ(matches_->RankVacancies(As(coach_b_).get(), request, &response).error_code(),
             grpc::StatusCode::NOT_FOUND);
