@@ -34,7 +34,12 @@
 //
 // Usage:
 //   full_pass_bench [--n=20000] [--m=5000] [--k=10] [--threads=2] [--repeats=3]
-//                   [--seed=7] [--out_dir=DIR]
+//                   [--seed=7] [--include_blocked=0|1] [--single_thread_runs=0|1]
+//                   [--full_population=0|1] [--out_dir=DIR]
+//   --include_blocked (default 1): BatchRankOptions.include_blocked; with 0 the reference
+//     drops blocked pairs too.
+//   --single_thread_runs (default 1): 0 skips the 1-thread timing runs.
+//   --full_population (default 0): 1 keeps childcare and flexible start in the population.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -62,6 +67,9 @@ struct Flags {
   int threads = 2;
   int repeats = 3;
   uint64_t seed = 7;
+  bool include_blocked = true;     // BatchRankOptions.include_blocked (and the reference's)
+  bool single_thread_runs = true;  // false: no 1-thread timing runs
+  bool full_population = false;    // true: keep childcare and flexible start
   std::string out_dir;
 };
 
@@ -92,6 +100,16 @@ bool ParseFlags(int argc, char** argv, Flags& flags) {
       flags.repeats = static_cast<int>(v);
     } else if (name == "--seed") {
       flags.seed = static_cast<uint64_t>(v);
+    } else if (name == "--include_blocked" || name == "--single_thread_runs" ||
+               name == "--full_population") {
+      if (value != "0" && value != "1") {
+        std::fprintf(stderr, "%s must be 0 or 1\n", name.c_str());
+        return false;
+      }
+      bool& target = name == "--include_blocked"      ? flags.include_blocked
+                     : name == "--single_thread_runs" ? flags.single_thread_runs
+                                                      : flags.full_population;
+      target = value == "1";
     } else {
       std::fprintf(stderr, "unknown flag %s\n", name.c_str());
       return false;
@@ -387,6 +405,7 @@ void Export(const Flags& flags, const SyntheticInstance& inst, const TravelModel
 
   const std::string meta = absl::StrFormat(
       "{\n  \"n\": %d, \"m\": %d, \"k\": %d, \"seed\": %d, \"threads\": %d,\n"
+      "  \"include_blocked\": %d, \"full_population\": %d,\n"
       "  \"need_columns\": %d, \"sectors\": %d,\n"
       "  \"engine_seconds\": [%s], \"engine_median_seconds\": %.6f,\n"
       "  \"engine_1thread_seconds\": [%s], \"engine_1thread_median_seconds\": %.6f,\n"
@@ -395,7 +414,8 @@ void Export(const Flags& flags, const SyntheticInstance& inst, const TravelModel
       "  \"pt_first_departure\": %d, \"pt_last_departure\": %d,\n"
       "  \"shared_ride_max_km\": %.17g, \"hours_blocker_fraction\": %.17g,\n"
       "  \"avoided_penalty\": %.17g, \"aim_too_low_penalty\": %.17g\n}\n",
-      n, m, k, flags.seed, flags.threads, space.size(), sectors, absl::StrJoin(times, ", "),
+      n, m, k, flags.seed, flags.threads, flags.include_blocked ? 1 : 0,
+      flags.full_population ? 1 : 0, space.size(), sectors, absl::StrJoin(times, ", "),
       Median(times), absl::StrJoin(times_1thread, ", "),
       times_1thread.empty() ? 0.0 : Median(times_1thread), result.stats.pairs,
       result.stats.static_checks, result.stats.settled_far, result.stats.completed,
@@ -410,17 +430,20 @@ void Export(const Flags& flags, const SyntheticInstance& inst, const TravelModel
 
 int Run(const Flags& flags) {
   SyntheticInstance inst = MakeSyntheticInstance(flags.n, flags.m, flags.seed);
-  // Leave out what the numpy reference does not reproduce (see the file comment).
+  // Without --full_population=1, leave out childcare and flexible start (see the file
+  // comment).
   int cleared_childcare = 0, cleared_flexible = 0;
-  for (Participant& p : inst.participants) {
-    if (!p.childcare.empty()) ++cleared_childcare;
-    p.childcare.clear();
-  }
-  for (Vacancy& v : inst.vacancies) {
-    auto& acc = v.accommodations;
-    const size_t before = acc.size();
-    acc.erase(std::remove(acc.begin(), acc.end(), Accommodation::kFlexibleStart), acc.end());
-    if (acc.size() != before) ++cleared_flexible;
+  if (!flags.full_population) {
+    for (Participant& p : inst.participants) {
+      if (!p.childcare.empty()) ++cleared_childcare;
+      p.childcare.clear();
+    }
+    for (Vacancy& v : inst.vacancies) {
+      auto& acc = v.accommodations;
+      const size_t before = acc.size();
+      acc.erase(std::remove(acc.begin(), acc.end(), Accommodation::kFlexibleStart), acc.end());
+      if (acc.size() != before) ++cleared_flexible;
+    }
   }
   TravelModelParams travel_params;
   TravelModel travel(travel_params);
@@ -431,6 +454,7 @@ int Run(const Flags& flags) {
   options.top_k_per_participant = flags.k;
   options.top_k_per_vacancy = flags.k;
   options.threads = flags.threads;
+  options.include_blocked = flags.include_blocked;
   absl::StatusOr<BatchRankResult> result;
   auto run = [&](int threads) {
     options.threads = threads;
@@ -442,10 +466,15 @@ int Run(const Flags& flags) {
   };
   std::printf("full pass: %d participants x %d vacancies, top-%d both ways, seed %llu\n", flags.n,
               flags.m, flags.k, static_cast<unsigned long long>(flags.seed));
-  std::printf("left out: childcare of %d participants, flexible start of %d vacancies\n",
-              cleared_childcare, cleared_flexible);
+  if (flags.full_population) {
+    std::printf("full population (childcare and flexible start in)\n");
+  } else {
+    std::printf("left out: childcare of %d participants, flexible start of %d vacancies\n",
+                cleared_childcare, cleared_flexible);
+  }
+  std::printf("include_blocked %d\n", flags.include_blocked ? 1 : 0);
   std::vector<double> times_1thread;
-  if (flags.threads != 1) {
+  if (flags.threads != 1 && flags.single_thread_runs) {
     times_1thread = TimeRepeats(flags.repeats, [&] { run(1); });
   }
   const std::vector<double> times = TimeRepeats(flags.repeats, [&] { run(flags.threads); });
@@ -479,7 +508,8 @@ int main(int argc, char** argv) {
   if (!carvematch::bench::ParseFlags(argc, argv, flags)) {
     std::fprintf(stderr,
                  "usage: full_pass_bench [--n=20000] [--m=5000] [--k=10] [--threads=2] "
-                 "[--repeats=3] [--seed=7] [--out_dir=DIR]\n");
+                 "[--repeats=3] [--seed=7] [--include_blocked=0|1] [--single_thread_runs=0|1] "
+                 "[--full_population=0|1] [--out_dir=DIR]\n");
     return 2;
   }
   return carvematch::bench::Run(flags);

@@ -79,7 +79,9 @@ def top_k_rows(tier, score, key, k, row_ids):
     n, m = key.shape
     kk = min(k, m)
     kth = np.partition(key, kk - 1, axis=1)[:, kk - 1]
-    rows, cols = np.nonzero(key <= kth[:, None])  # candidates, ties at the k-th included
+    # Candidates, ties at the k-th included; an infinite key (a blocked pair when
+    # include_blocked is 0) is never one.
+    rows, cols = np.nonzero((key <= kth[:, None]) & (key < np.inf))
     t = tier[rows, cols]
     s = score[rows, cols]
     order = np.lexsort((cols, -s, t, rows))
@@ -93,6 +95,9 @@ def reference(d, meta, block):
     n, m, k = meta["n"], meta["m"], meta["k"]
     K = meta["need_columns"]
     p_int, v_int = d["p_int"], d["v_int"]
+    include_blocked = meta.get("include_blocked", 1) != 0
+    if meta.get("full_population", 0):
+        sys.exit("the population has childcare and flexible start: not reproduced yet")
     if np.any(v_int[:, V_OFFERS] & FLEXIBLE_START):
         sys.exit("a vacancy offers a flexible start: the reference leaves that search out")
 
@@ -263,6 +268,8 @@ def reference(d, meta, block):
                         0.0, 100.0)
         tier = np.where(blocked, BLOCKED, np.where(acc != 0, FITS_WITH_ACC, FITS))
         key = tier * 1000.0 - score
+        if not include_blocked:
+            key[tier == BLOCKED] = np.inf
 
         p_for_rows.append(top_k_rows(tier, score, key, k, ids))
         vr, vc, vt, vs = top_k_rows(tier.T, score.T, key.T, k, np.arange(m))
