@@ -4,16 +4,14 @@
 // bench/full_pass_reference.py recomputes the scoring with numpy/scipy from them, checks
 // the top-k and prints the side-by-side table; bench/run_full_pass.sh runs both.
 //
-// The population is matcher/testing/synthetic.h's (fixed seed) with two features taken
-// out, because the reference does not reproduce them (docs/performance.md):
-//   - childcare: every participant's childcare arrangements are cleared;
-//   - flexible start: kFlexibleStart is removed from every vacancy's accommodations, so
-//     a shift outside the availability simply blocks (no shift-moving search).
-// Everything else (skills with related-skill and level credit, Dutch per skill with
-// coaching, licences, capacities, digital tools with workplace learning, exclusions,
-// availability, hours, preferences, outcome, sustainability incl. "aim not too low",
-// commute per mode with public-transport service hours, company transport / carpool /
-// bike lease) is in.
+// The population is matcher/testing/synthetic.h's (fixed seed), complete: skills with
+// related-skill and level credit, Dutch per skill with coaching, licences, capacities,
+// digital tools with workplace learning, exclusions, availability, hours, preferences,
+// outcome, sustainability incl. "aim not too low", commute per mode with public-transport
+// service hours, company transport / carpool / bike lease, childcare (drop-off and
+// pick-up timing, "no childcare that day" with childcare support) and the flexible-start
+// search. --full_population=0 takes childcare (arrangements cleared) and flexible start
+// (kFlexibleStart removed from the vacancies) out, as the benchmark did before.
 //
 // Written to --out_dir (all C-contiguous, little endian; "n" participants, "m"
 // vacancies, "K" need columns):
@@ -24,6 +22,11 @@
 //   best credit per need column (CSR, SparseBestCredit);
 //   v_site f8 m x 2; v_int i8 m x kVCols (see VCol); v_all_shifts u8 m x 11;
 //   v_shifts i8 m x 2T (start, end minute of each commute shift, -1 padded);
+//   v_own_shifts i8 m x 3S (day index 0..6 or -1, start, end minute of each of the
+//   vacancy's own shifts, -1 padded; count in v_int);
+//   c_loc f8 A x 2, c_owner i8 A x 1: every childcare arrangement's location and
+//   participant, in the participants' order; c_open i8 O x 4: every opening span
+//   (arrangement, day index or -1, start, end minute), in the engine's order;
 //   v_real f8 m x 2 (hours, sustainability points);
 //   r_ess_indptr, r_ess_indices, r_opt_indptr, r_opt_indices i8: requirement rows (CSR)
 //   over the need columns;
@@ -39,7 +42,7 @@
 //   --include_blocked (default 1): BatchRankOptions.include_blocked; with 0 the reference
 //     drops blocked pairs too.
 //   --single_thread_runs (default 1): 0 skips the 1-thread timing runs.
-//   --full_population (default 0): 1 keeps childcare and flexible start in the population.
+//   --full_population (default 1): 0 takes childcare and flexible start out.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -69,7 +72,7 @@ struct Flags {
   uint64_t seed = 7;
   bool include_blocked = true;     // BatchRankOptions.include_blocked (and the reference's)
   bool single_thread_runs = true;  // false: no 1-thread timing runs
-  bool full_population = false;    // true: keep childcare and flexible start
+  bool full_population = true;     // false: take childcare and flexible start out
   std::string out_dir;
 };
 
@@ -132,6 +135,8 @@ enum PCol {
   kPStatesWishes,
   kPTargets,       // bit per TargetOutcome
   kPDemonstrated,  // demonstrated level
+  kPHasChildcare,  // 1: some childcare arrangement (even one never open)
+  kPCareDays,      // bit DayIndex of each day some arrangement is open
   kPCols
 };
 // Columns of v_int.
@@ -148,7 +153,9 @@ enum VCol {
   kVOffers,  // AccommodationBit mask
   kVNeedLevelSum,
   kVNeedCount,
-  kVShiftCount,  // commute shifts
+  kVShiftCount,     // commute shifts
+  kVShiftDays,      // bit DayIndex of each day of the vacancy's own shifts
+  kVOwnShiftCount,  // the vacancy's own shifts (0: none; commute uses Monday 09:00-17:00)
   kVCols
 };
 
@@ -277,6 +284,8 @@ void Export(const Flags& flags, const SyntheticInstance& inst, const TravelModel
   std::vector<int64_t> pint(static_cast<size_t>(n) * kPCols), sector_pref;
   std::vector<uint64_t> avail;
   std::vector<std::vector<int64_t>> wanted, avoided;
+  std::vector<double> care_loc;
+  std::vector<int64_t> care_owner, care_open;
   for (int i = 0; i < n; ++i) {
     const ParticipantFeatures& p = pf[static_cast<size_t>(i)];
     home.push_back(p.home.lat);
@@ -294,6 +303,22 @@ void Export(const Flags& flags, const SyntheticInstance& inst, const TravelModel
     row[kPStatesWishes] = p.states_wishes ? 1 : 0;
     row[kPTargets] = p.targets;
     row[kPDemonstrated] = p.demonstrated_level;
+    row[kPHasChildcare] = p.has_childcare ? 1 : 0;
+    row[kPCareDays] = p.care_days;
+    // Childcare arrangements and their opening hours, in the participant's order (the
+    // order in which the engine meets them).
+    for (const Childcare& c : p.participant->childcare) {
+      const int64_t arrangement = static_cast<int64_t>(care_loc.size() / 2);
+      care_loc.push_back(c.location.point.lat);
+      care_loc.push_back(c.location.point.lon);
+      care_owner.push_back(i);
+      for (const WeeklySpan& o : c.opening_hours) {
+        care_open.push_back(arrangement);
+        care_open.push_back(o.day == Weekday::kUnspecified ? -1 : DayIndex(o.day));
+        care_open.push_back(o.start_minute);
+        care_open.push_back(o.end_minute);
+      }
+    }
     for (uint64_t word : p.availability.words()) avail.push_back(word);
     hours.push_back(p.min_hours);
     hours.push_back(p.max_hours);
@@ -315,12 +340,16 @@ void Export(const Flags& flags, const SyntheticInstance& inst, const TravelModel
   w.I64("p_wanted_occ", padded, n, cols);
   padded = Padded(avoided, &cols);
   w.I64("p_avoided_occ", padded, n, cols);
+  const int64_t arrangements = static_cast<int64_t>(care_owner.size());
+  w.F64("c_loc", care_loc, arrangements, 2);
+  w.I64("c_owner", care_owner, arrangements, 1);
+  w.I64("c_open", care_open, static_cast<int64_t>(care_open.size() / 4), 4);
 
   // Vacancies.
   std::vector<double> site, vreal;
   std::vector<int64_t> vint(static_cast<size_t>(m) * kVCols);
   std::vector<uint64_t> all_shifts;
-  std::vector<std::vector<int64_t>> shifts;
+  std::vector<std::vector<int64_t>> shifts, own_shifts;
   for (int j = 0; j < m; ++j) {
     const VacancyFeatures& v = vf[static_cast<size_t>(j)];
     site.push_back(v.site.lat);
@@ -339,6 +368,15 @@ void Export(const Flags& flags, const SyntheticInstance& inst, const TravelModel
     row[kVNeedLevelSum] = v.need_level_sum;
     row[kVNeedCount] = v.need_count;
     row[kVShiftCount] = static_cast<int64_t>(v.commute_shifts.size());
+    row[kVShiftDays] = v.shift_days;
+    row[kVOwnShiftCount] = static_cast<int64_t>(v.shifts->size());
+    std::vector<int64_t> own;
+    for (const WeeklySpan& sh : *v.shifts) {
+      own.push_back(sh.day == Weekday::kUnspecified ? -1 : DayIndex(sh.day));
+      own.push_back(sh.start_minute);
+      own.push_back(sh.end_minute);
+    }
+    own_shifts.push_back(std::move(own));
     for (uint64_t word : v.all_shifts.words()) all_shifts.push_back(word);
     std::vector<int64_t> s;
     for (const WeeklySpan& sh : v.commute_shifts) {
@@ -354,6 +392,8 @@ void Export(const Flags& flags, const SyntheticInstance& inst, const TravelModel
   w.U64("v_all_shifts", all_shifts, m, kWeekWords);
   padded = Padded(shifts, &cols);
   w.I64("v_shifts", padded, m, cols);
+  padded = Padded(own_shifts, &cols);
+  w.I64("v_own_shifts", padded, m, cols);
   w.F64("v_real", vreal, m, 2);
 
   // Travel model: per TransportMode (index = enum value).
@@ -413,14 +453,16 @@ void Export(const Flags& flags, const SyntheticInstance& inst, const TravelModel
       "\"completed\": %d},\n"
       "  \"pt_first_departure\": %d, \"pt_last_departure\": %d,\n"
       "  \"shared_ride_max_km\": %.17g, \"hours_blocker_fraction\": %.17g,\n"
-      "  \"avoided_penalty\": %.17g, \"aim_too_low_penalty\": %.17g\n}\n",
+      "  \"avoided_penalty\": %.17g, \"aim_too_low_penalty\": %.17g,\n"
+      "  \"max_flexible_start_minutes\": %d, \"flexible_start_step_minutes\": %d\n}\n",
       n, m, k, flags.seed, flags.threads, flags.include_blocked ? 1 : 0,
       flags.full_population ? 1 : 0, space.size(), sectors, absl::StrJoin(times, ", "),
       Median(times), absl::StrJoin(times_1thread, ", "),
       times_1thread.empty() ? 0.0 : Median(times_1thread), result.stats.pairs,
       result.stats.static_checks, result.stats.settled_far, result.stats.completed,
       tp.public_transport_first_departure_minute, tp.public_transport_last_departure_minute,
-      mp.shared_ride_max_km, mp.hours_blocker_fraction, mp.avoided_penalty, mp.aim_too_low_penalty);
+      mp.shared_ride_max_km, mp.hours_blocker_fraction, mp.avoided_penalty, mp.aim_too_low_penalty,
+      mp.max_flexible_start_minutes, mp.flexible_start_step_minutes);
   std::FILE* f = std::fopen((flags.out_dir + "/meta.json").c_str(), "w");
   if (f == nullptr || std::fputs(meta.c_str(), f) < 0 || std::fclose(f) != 0) {
     std::fprintf(stderr, "cannot write %s/meta.json\n", flags.out_dir.c_str());

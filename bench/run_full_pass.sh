@@ -5,7 +5,7 @@
 #
 # BUILD_DIR (default /tmp/build-fullpass) must hold bench/full_pass_bench, configured with
 # -DCARVEMATCH_BENCH=ON (Release). The engine's RankAll runs on a synthetic population
-# (20k x 5k, seed 7 by default; childcare and flexible start left out) and writes the
+# (20k x 5k, seed 7 by default; the complete population) and writes the
 # features and its top-10 to a temporary directory; bench/full_pass_reference.py then
 # recomputes the scoring with numpy/scipy, checks the top-10 and prints the table.
 set -eu
