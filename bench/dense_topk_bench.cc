@@ -10,7 +10,8 @@
 // Usage:
 //   dense_topk_bench [--n=20000] [--m=5000] [--d=512] [--k=10] [--threads=2] [--repeats=3]
 //                    [--query_tile=256] [--database_tile=1024] [--fma_units=2] [--seed=42]
-//                    [--out_dir=DIR] [--sweep]
+//                    [--path=auto|portable|avx2|avx512] [--out_dir=DIR] [--sweep]
+// --path forces one of DenseTopK's micro-kernels (default: the best this CPU supports).
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -39,6 +40,7 @@ struct Flags {
   int fma_units = 2;
   uint64_t seed = 42;
   std::string out_dir;
+  kernels::DenseTopKPath path = kernels::DenseTopKPath::kAuto;
   bool sweep = false;
 };
 
@@ -52,6 +54,19 @@ bool ParseFlags(int argc, char** argv, Flags& flags) {
       flags.sweep = true;
     } else if (name == "--out_dir") {
       flags.out_dir = value;
+    } else if (name == "--path") {
+      if (value == "auto") {
+        flags.path = kernels::DenseTopKPath::kAuto;
+      } else if (value == "portable") {
+        flags.path = kernels::DenseTopKPath::kPortable;
+      } else if (value == "avx2") {
+        flags.path = kernels::DenseTopKPath::kAvx2;
+      } else if (value == "avx512") {
+        flags.path = kernels::DenseTopKPath::kAvx512;
+      } else {
+        std::fprintf(stderr, "unknown --path %s\n", value.c_str());
+        return false;
+      }
     } else if (eq == std::string::npos) {
       std::fprintf(stderr, "unknown argument %s\n", arg.c_str());
       return false;
@@ -150,7 +165,12 @@ int Main(int argc, char** argv) {
   Flags flags;
   if (!ParseFlags(argc, argv, flags)) return 2;
   const CpuInfo cpu = ReadCpuInfo();
-  const std::string sets = kernels::DenseTopKInstructionSets();
+  if (!kernels::DenseTopKPathSupported(flags.path)) {
+    std::fprintf(stderr, "this CPU does not support the %s path\n",
+                 kernels::DenseTopKPathName(flags.path));
+    return 1;
+  }
+  const std::string sets = kernels::DenseTopKPathName(flags.path);
   const double nominal_ghz = cpu.mhz / 1000.0;
   const double measured_ghz = MeasureClockGhz();
   const Peak machine_peak =
@@ -165,13 +185,15 @@ int Main(int argc, char** argv) {
               machine_peak.formula.c_str());
   std::printf("machine peak fp32 at the measured clock: %.1f GFLOP/s (%s)\n", measured_peak.gflops,
               measured_peak.formula.c_str());
-  std::printf("kernel compiled for: %s -> peak reachable by this build %.1f GFLOP/s\n",
-              sets.c_str(), build_peak.gflops);
+  std::printf("kernel path (chosen at run time%s): %s -> peak reachable by it %.1f GFLOP/s\n",
+              flags.path == kernels::DenseTopKPath::kAuto ? "" : ", forced by --path", sets.c_str(),
+              build_peak.gflops);
 
   kernels::DenseTopKOptions options;
   options.num_threads = flags.threads;
   options.query_tile = flags.query_tile;
   options.database_tile = flags.database_tile;
+  options.path = flags.path;
   std::vector<float> scores;
   std::vector<int64_t> ids;
 
@@ -210,7 +232,7 @@ int Main(int argc, char** argv) {
               static_cast<long long>(flags.database_tile));
   std::printf(
       "  runs (ms): %s\n  median: %.1f ms, %.1f GFLOP/s = %.1f%% of machine peak, %.1f%% "
-      "of this build's peak\n",
+      "of this path's peak\n",
       Millis(r.seconds).c_str(), r.median * 1000, r.gflops, 100 * r.gflops / machine_peak.gflops,
       100 * r.gflops / build_peak.gflops);
 

@@ -3,13 +3,13 @@
 #
 #   bench/run_dense.sh [BUILD_DIR] [extra dense_topk_bench flags, e.g. --n=20000 --m=5000]
 #
-# BUILD_DIR (default /tmp/build-dense-native) must hold bench/dense_topk_bench, configured
-# with -DCARVEMATCH_BENCH=ON (and -DCARVEMATCH_NATIVE=ON for the fast kernel). The engine
+# BUILD_DIR (default /tmp/build-dense) must hold bench/dense_topk_bench, configured with
+# -DCARVEMATCH_BENCH=ON (a Release build; the kernel picks AVX-512/AVX2 at run time). The engine
 # writes its inputs and top-k to a temporary directory; bench/dense_reference.py then runs
 # FAISS and numpy on the same data, checks the top-k and prints the side-by-side table.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
-BUILD_DIR=${1:-/tmp/build-dense-native}
+BUILD_DIR=${1:-/tmp/build-dense}
 [ $# -gt 0 ] && shift
 THREADS=${THREADS:-2}
 REPEATS=${REPEATS:-3}

@@ -2,78 +2,129 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstddef>
+#include <cstdint>
 #include <limits>
+#include <memory>
+#include <new>
 #include <thread>
 #include <vector>
 
-#include "Eigen/Core"
 #include "absl/strings/str_cat.h"
+#include "kernels/dense_microkernel.h"
 #include "kernels/topk.h"
 
 namespace carvematch::kernels {
 namespace {
 
-using RowMajorMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using internal::DenseMicroKernel;
 
-// Scores in a chunk whose maximum is below the heap threshold cannot enter the heap; the
-// chunk maximum is a vectorised reduction, so most of a tile row is skipped cheaply once
-// the heap is full.
-constexpr int64_t kChunk = 16;
-
-// Folds one row of tile scores (database rows first_id .. first_id + count) into a heap.
-void FoldRow(const float* row, int64_t count, int64_t first_id, TopKHeap& heap) {
-  float threshold = heap.threshold();
-  int64_t j = 0;
-  for (; j + kChunk <= count; j += kChunk) {
-    const float chunk_max = Eigen::Map<const Eigen::Array<float, kChunk, 1>>(row + j).maxCoeff();
-    if (chunk_max < threshold) continue;
-    for (int64_t c = j; c < j + kChunk; ++c) {
-      if (!(row[c] < threshold)) {
-        heap.Push(row[c], first_id + c);
-        threshold = heap.threshold();
-      }
-    }
+// A zero-initialised float array aligned to a 64-byte cache line (and so to any vector).
+class AlignedFloats {
+ public:
+  explicit AlignedFloats(size_t count)
+      : data_(static_cast<float*>(
+            ::operator new[](std::max<size_t>(count, 1) * sizeof(float), std::align_val_t{64}))) {
+    std::fill(data_.get(), data_.get() + count, 0.0f);
   }
-  for (; j < count; ++j) {
-    if (!(row[j] < threshold)) {
-      heap.Push(row[j], first_id + j);
-      threshold = heap.threshold();
-    }
+  float* data() { return data_.get(); }
+  const float* data() const { return data_.get(); }
+
+ private:
+  struct Free {
+    void operator()(float* p) const { ::operator delete[](p, std::align_val_t{64}); }
+  };
+  std::unique_ptr<float, Free> data_;
+};
+
+// Packs rows [first, first + width) of a row-major `rows` x d matrix into a d x width
+// panel: panel[c * width + l] = matrix[first + l][c]; rows past the end are zeros.
+void PackPanel(const float* matrix, int64_t rows, int64_t d, int64_t first, int width,
+               float* panel) {
+  const int64_t present = std::clamp<int64_t>(rows - first, 0, width);
+  for (int64_t l = 0; l < present; ++l) {
+    const float* row = matrix + (first + l) * d;
+    for (int64_t c = 0; c < d; ++c) panel[c * width + l] = row[c];
+  }
+  for (int64_t l = present; l < width; ++l) {
+    for (int64_t c = 0; c < d; ++c) panel[c * width + l] = 0.0f;
   }
 }
 
 struct Problem {
   const float* queries;
   int64_t n;
-  const float* database;
   int64_t m;
   int64_t d;
   int k;
   int64_t query_tile;
-  int64_t database_tile;
+  int64_t database_tile_panels;  // database tile, in panels of kernel.cols rows
+  DenseMicroKernel kernel;
+  const float* packed_database;  // ceil(m / kernel.cols) panels of d x kernel.cols
   float* scores;
   int64_t* ids;
 };
 
 // Processes query tiles taken from `next_tile` until none is left.
 void Worker(const Problem& p, std::atomic<int64_t>& next_tile) {
+  const int rows_per_panel = p.kernel.rows;
+  const int cols = p.kernel.cols;
+  const int64_t max_query_panels = (p.query_tile + rows_per_panel - 1) / rows_per_panel;
+  const int64_t database_panels = (p.m + cols - 1) / cols;
   const int64_t num_tiles = (p.n + p.query_tile - 1) / p.query_tile;
-  std::vector<float> buffer(static_cast<size_t>(p.query_tile * std::min(p.database_tile, p.m)));
+
+  AlignedFloats packed_queries(static_cast<size_t>(max_query_panels * rows_per_panel * p.d));
+  AlignedFloats block(static_cast<size_t>(rows_per_panel * cols));
+  std::vector<uint64_t> masks(static_cast<size_t>(rows_per_panel));
+  std::vector<float> thresholds(static_cast<size_t>(max_query_panels * rows_per_panel));
   std::vector<TopKHeap> heaps(static_cast<size_t>(p.query_tile), TopKHeap(p.k));
+
   for (int64_t tile = next_tile.fetch_add(1); tile < num_tiles; tile = next_tile.fetch_add(1)) {
     const int64_t q0 = tile * p.query_tile;
     const int64_t rows = std::min(p.query_tile, p.n - q0);
-    for (int64_t i = 0; i < rows; ++i) heaps[static_cast<size_t>(i)].Reset();
-    Eigen::Map<const RowMajorMatrix> q_block(p.queries + q0 * p.d, rows, p.d);
-    for (int64_t x0 = 0; x0 < p.m; x0 += p.database_tile) {
-      const int64_t cols = std::min(p.database_tile, p.m - x0);
-      Eigen::Map<const RowMajorMatrix> x_block(p.database + x0 * p.d, cols, p.d);
-      Eigen::Map<RowMajorMatrix> tile_scores(buffer.data(), rows, cols);
-      tile_scores.noalias() = q_block * x_block.transpose();
-      for (int64_t i = 0; i < rows; ++i) {
-        FoldRow(buffer.data() + i * cols, cols, x0, heaps[static_cast<size_t>(i)]);
+    const int64_t query_panels = (rows + rows_per_panel - 1) / rows_per_panel;
+    const float* tile_queries = p.queries + q0 * p.d;
+    for (int64_t qp = 0; qp < query_panels; ++qp) {
+      PackPanel(tile_queries, rows, p.d, qp * rows_per_panel, rows_per_panel,
+                packed_queries.data() + qp * rows_per_panel * p.d);
+    }
+    for (int64_t i = 0; i < rows; ++i) {
+      heaps[static_cast<size_t>(i)].Reset();
+      thresholds[static_cast<size_t>(i)] = heaps[static_cast<size_t>(i)].threshold();
+    }
+    // Padding rows of the last panel: no score reaches +infinity's mask bit unless it is
+    // +infinity itself, and the fold below ignores these rows anyway.
+    std::fill(thresholds.begin() + rows, thresholds.end(), std::numeric_limits<float>::infinity());
+
+    for (int64_t t0 = 0; t0 < database_panels; t0 += p.database_tile_panels) {
+      const int64_t t1 = std::min(t0 + p.database_tile_panels, database_panels);
+      for (int64_t qp = 0; qp < query_panels; ++qp) {
+        const float* a = packed_queries.data() + qp * rows_per_panel * p.d;
+        const int64_t row0 = qp * rows_per_panel;
+        const int panel_rows = static_cast<int>(std::min<int64_t>(rows_per_panel, rows - row0));
+        float* panel_thresholds = thresholds.data() + row0;
+        for (int64_t dp = t0; dp < t1; ++dp) {
+          p.kernel.fn(a, p.packed_database + dp * p.d * cols, p.d, panel_thresholds, block.data(),
+                      masks.data());
+          const int64_t j0 = dp * cols;
+          const int64_t valid = std::min<int64_t>(cols, p.m - j0);
+          const uint64_t valid_mask = valid >= 64 ? ~uint64_t{0} : (uint64_t{1} << valid) - 1;
+          for (int r = 0; r < panel_rows; ++r) {
+            uint64_t mask = masks[static_cast<size_t>(r)] & valid_mask;
+            if (mask == 0) continue;
+            TopKHeap& heap = heaps[static_cast<size_t>(row0 + r)];
+            const float* scores = block.data() + r * cols;
+            while (mask != 0) {
+              const int l = __builtin_ctzll(mask);
+              mask &= mask - 1;
+              heap.Push(scores[l], j0 + l);
+            }
+            panel_thresholds[r] = heap.threshold();
+          }
+        }
       }
     }
+
     for (int64_t i = 0; i < rows; ++i) {
       TopKHeap& heap = heaps[static_cast<size_t>(i)];
       float* out_scores = p.scores + (q0 + i) * p.k;
@@ -84,6 +135,18 @@ void Worker(const Problem& p, std::atomic<int64_t>& next_tile) {
       std::fill(out_ids + kept, out_ids + p.k, int64_t{-1});
     }
   }
+}
+
+// Runs fn(worker) for worker = 0 .. workers-1 on as many threads, worker 0 on the calling
+// thread; nothing when workers < 1.
+template <typename Fn>
+void RunOnThreads(int64_t workers, const Fn& fn) {
+  if (workers < 1) return;
+  std::vector<std::thread> helpers;
+  helpers.reserve(static_cast<size_t>(std::max<int64_t>(workers - 1, 0)));
+  for (int64_t w = 1; w < workers; ++w) helpers.emplace_back([&fn, w] { fn(w); });
+  fn(0);
+  for (std::thread& helper : helpers) helper.join();
 }
 
 }  // namespace
@@ -104,24 +167,43 @@ absl::Status DenseTopK(const float* queries, int64_t n, const float* database, i
   if (m > 0 && database == nullptr) {
     return absl::InvalidArgumentError("database must not be null when m > 0");
   }
+  if (!DenseTopKPathSupported(options.path)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("this CPU does not support the ", DenseTopKPathName(options.path), " path"));
+  }
   if (n == 0) return absl::OkStatus();
 
-  const Problem problem{
-      queries, n,  database, m, d, k, std::min(options.query_tile, n), options.database_tile,
-      scores,  ids};
+  const DenseMicroKernel kernel = internal::GetDenseMicroKernel(options.path);
+  const int cols = kernel.cols;
+  const int64_t database_panels = (m + cols - 1) / cols;
+
+  // Pack the whole database once, shared by all query tiles and threads.
+  AlignedFloats packed_database(static_cast<size_t>(database_panels * cols * d));
+  const int64_t pack_workers = std::min<int64_t>(options.num_threads, database_panels);
+  RunOnThreads(pack_workers, [&](int64_t w) {
+    const int64_t first = database_panels * w / pack_workers;
+    const int64_t last = database_panels * (w + 1) / pack_workers;
+    for (int64_t panel = first; panel < last; ++panel) {
+      PackPanel(database, m, d, panel * cols, cols, packed_database.data() + panel * cols * d);
+    }
+  });
+
+  const Problem problem{queries,
+                        n,
+                        m,
+                        d,
+                        k,
+                        std::min(options.query_tile, n),
+                        (options.database_tile + cols - 1) / cols,
+                        kernel,
+                        packed_database.data(),
+                        scores,
+                        ids};
   const int64_t num_tiles = (n + problem.query_tile - 1) / problem.query_tile;
-  const int64_t num_workers = std::min<int64_t>(options.num_threads, num_tiles);
   std::atomic<int64_t> next_tile{0};
-  std::vector<std::thread> helpers;
-  helpers.reserve(static_cast<size_t>(num_workers - 1));
-  for (int64_t w = 1; w < num_workers; ++w) {
-    helpers.emplace_back([&problem, &next_tile] { Worker(problem, next_tile); });
-  }
-  Worker(problem, next_tile);
-  for (std::thread& helper : helpers) helper.join();
+  RunOnThreads(std::min<int64_t>(options.num_threads, num_tiles),
+               [&](int64_t) { Worker(problem, next_tile); });
   return absl::OkStatus();
 }
-
-const char* DenseTopKInstructionSets() { return Eigen::SimdInstructionSetsInUse(); }
 
 }  // namespace carvematch::kernels
