@@ -1,0 +1,462 @@
+#include "matcher/vacancy_catalog.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <typeinfo>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "matcher/batch_ranker.h"
+
+namespace carvematch {
+namespace {
+
+// ---- Straight-line commute bound (the idea of matcher/batch_ranker.cc) ---------------
+
+struct Point {
+  double lat = 0, lon = 0, cos_lat = 1;
+};
+
+Point ToPoint(GeoPoint g) {
+  constexpr double kRad = M_PI / 180.0;
+  return {g.lat * kRad, g.lon * kRad, std::cos(g.lat * kRad)};
+}
+
+// A lower bound of HaversineKm(a, b): with half-angles x, sin(x) >= x (1 - x^2 / 6) and
+// asin(y) >= y, so the haversine distance is at least the scaled chord below.
+double KmLowerBound(const Point& a, const Point& b) {
+  const double dlon_full = b.lon - a.lon;
+  if (std::fabs(dlon_full) > M_PI) return 0;  // across the antimeridian: no bound
+  const double dlat = 0.5 * (b.lat - a.lat);
+  const double dlon = 0.5 * dlon_full;
+  const double t = std::max(std::fabs(dlat), std::fabs(dlon));
+  const double shrink = std::max(0.0, 1.0 - t * t / 6.0);
+  const double chord = std::sqrt(dlat * dlat + a.cos_lat * b.cos_lat * dlon * dlon);
+  return 2.0 * 6371.0 * shrink * chord * (1.0 - 1e-9);
+}
+
+// The estimator's minutes for mode m over `km` (a distance lower bound) are at least this.
+double MinutesBound(const TravelLowerBound& tb, TransportMode m, double km) {
+  const size_t i = static_cast<size_t>(m);
+  return tb.overhead_minutes[i] + tb.minutes_per_km[i] * km - 1e-6;
+}
+
+// How far (lower-bound km) the participant's own modes and a leased e-bike can reach
+// within the maximum commute; -1 when never.
+struct Reach {
+  double own = -1;
+  double ebike = -1;
+};
+
+Reach ReachOf(const TravelLowerBound& tb, const ParticipantFeatures& pf) {
+  // Solves overhead + per_km * km - 1e-6 <= max for km, with a little slack so that the
+  // reach test never says "too far" for a pair the minutes bound would let through.
+  auto reach = [&](TransportMode m) {
+    const size_t i = static_cast<size_t>(m);
+    const double room = pf.max_commute + 1e-6 - tb.overhead_minutes[i];
+    if (room < 0 || tb.minutes_per_km[i] <= 0) return room < 0 ? -1.0 : 1e18;
+    return room / tb.minutes_per_km[i] * (1 + 1e-9) + 1e-9;
+  };
+  Reach r;
+  for (TransportMode m : pf.modes) r.own = std::max(r.own, reach(m));
+  r.ebike = reach(TransportMode::kEBike);
+  return r;
+}
+
+// True when no own mode and no offered transport accommodation can bridge `km`: the
+// commute certainly blocks (0 commute points, commute_minutes -1).
+bool CommuteCertainlyBlocked(const Reach& reach, const VacancyFeatures& vf, double km,
+                             const MatcherParams& params) {
+  if (km <= reach.own) return false;
+  const uint32_t shared = AccommodationBit(Accommodation::kCompanyTransport) |
+                          AccommodationBit(Accommodation::kCarpool);
+  if ((vf.offers & shared) && km < params.shared_ride_max_km) return false;
+  if ((vf.offers & AccommodationBit(Accommodation::kBikeLease)) && km <= reach.ebike) return false;
+  return true;
+}
+
+std::optional<TravelLowerBound> BoundOf(const TravelTimeEstimator& travel) {
+  // Only the exact type: a subclass may answer differently.
+  if (typeid(travel) == typeid(TravelModel)) {
+    return TravelLowerBound::Of(static_cast<const TravelModel&>(travel));
+  }
+  return std::nullopt;
+}
+
+// ---- The filter, resolved per call -----------------------------------------------
+
+struct ResolvedFilter {
+  bool tier_ok[4] = {false, false, false, false};  // by Tier value
+  bool blocked_ok = false;
+  int max_commute = 0;
+  std::vector<bool> sector_ok;  // per dictionary sector id; empty = all
+  uint32_t outcomes = 0;        // bit per TargetOutcome; 0 = all
+
+  bool TierOk(Tier t) const { return tier_ok[static_cast<int>(t)]; }
+  // Whether a pair whose tier is at least `bound` (better or equal is impossible to
+  // beat, so tiers from bound to kBlocked) can still pass.
+  bool AnyTierFrom(Tier bound) const {
+    for (int t = static_cast<int>(bound); t <= static_cast<int>(Tier::kBlocked); ++t) {
+      if (tier_ok[t]) return true;
+    }
+    return false;
+  }
+  bool VacancyOk(const VacancyFeatures& vf) const {
+    if (!sector_ok.empty() &&
+        (vf.sector < 0 || static_cast<size_t>(vf.sector) >= sector_ok.size() ||
+         !sector_ok[static_cast<size_t>(vf.sector)])) {
+      return false;
+    }
+    return outcomes == 0 || (outcomes & (uint32_t{1} << static_cast<int>(vf.outcome))) != 0;
+  }
+  bool CommuteOk(int minutes) const {
+    return max_commute <= 0 || (minutes >= 0 && minutes <= max_commute);
+  }
+};
+
+bool StartsWith(const std::string& s, const std::string& prefix) {
+  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+}
+
+ResolvedFilter Resolve(const CatalogFilter& f, const FeatureDictionary& dict) {
+  ResolvedFilter r;
+  for (int t = 1; t <= 3; ++t) {
+    const Tier tier = static_cast<Tier>(t);
+    const bool listed =
+        f.tiers.empty() || std::find(f.tiers.begin(), f.tiers.end(), tier) != f.tiers.end();
+    r.tier_ok[t] = listed && (tier != Tier::kBlocked || f.include_blocked);
+  }
+  r.blocked_ok = r.tier_ok[static_cast<int>(Tier::kBlocked)];
+  r.max_commute = f.max_commute_minutes;
+  if (!f.sector_prefixes.empty()) {
+    const std::vector<std::string>& sectors = dict.sectors();
+    r.sector_ok.assign(sectors.size(), false);
+    for (size_t i = 0; i < sectors.size(); ++i) {
+      for (const std::string& prefix : f.sector_prefixes) {
+        if (StartsWith(sectors[i], prefix)) r.sector_ok[i] = true;
+      }
+    }
+    // A dictionary always has at least one sector when it has vacancies; an empty
+    // vector would mean "all", so keep one false entry when there are none.
+    if (r.sector_ok.empty()) r.sector_ok.push_back(false);
+  }
+  for (TargetOutcome o : f.outcomes) r.outcomes |= uint32_t{1} << static_cast<int>(o);
+  return r;
+}
+
+// The numbers of one pair with coverage known; false when the filter drops it.
+struct PairInput {
+  const ParticipantFeatures* pf;
+  const VacancyFeatures* vf;
+  Point home, site;
+  const Reach* reach;  // with `bound` only
+};
+
+bool EvaluateFiltered(const PairInput& in, float ce, float co,
+                      const std::optional<TravelLowerBound>& bound,
+                      const TravelTimeEstimator& travel, const MatcherParams& params,
+                      const ResolvedFilter& filter, Tier* tier, double* score, ScoreParts* parts,
+                      std::optional<TransportMode>* mode, int* minutes) {
+  double km = 0;
+  bool far = false;
+  if (bound) {
+    km = KmLowerBound(in.home, in.site);
+    far = CommuteCertainlyBlocked(*in.reach, *in.vf, km, params);
+    if (far) {
+      // Certainly BLOCKED with 0 commute points and no commute: exact without travel.
+      if (!filter.blocked_ok || filter.max_commute > 0) return false;
+      const StaticPart st = CheckStatic(*in.pf, *in.vf, ce, co, params, /*parts_only=*/true);
+      *tier = Tier::kBlocked;
+      *parts = st.parts;
+      *score = TotalScore(st.parts);
+      mode->reset();
+      *minutes = -1;
+      return true;
+    }
+  }
+  const StaticPart st = CheckStatic(*in.pf, *in.vf, ce, co, params);
+  if (!filter.AnyTierFrom(TierLowerBound(st))) return false;
+  ModeMinutesBound mode_bounds{};
+  if (bound) {
+    for (TransportMode m : in.pf->modes) {
+      mode_bounds[static_cast<size_t>(m)] = MinutesBound(*bound, m, km);
+    }
+  }
+  const PairNumbers n = CompletePair(*in.pf, *in.vf, st, travel, params, /*score_only=*/st.blocked,
+                                     bound ? &mode_bounds : nullptr);
+  if (!filter.TierOk(n.tier) || !filter.CommuteOk(n.commute_minutes)) return false;
+  *tier = n.tier;
+  *score = n.score;
+  *parts = n.parts;
+  *mode = n.commute_mode;
+  *minutes = n.commute_minutes;
+  return true;
+}
+
+// Sorts the first `prefix` (all when < 0) elements of `v` by `less`.
+template <typename T, typename Less>
+void SortPrefix(std::vector<T>* v, int prefix, Less less) {
+  if (prefix < 0 || static_cast<size_t>(prefix) >= v->size()) {
+    std::sort(v->begin(), v->end(), less);
+  } else if (prefix > 0) {
+    std::partial_sort(v->begin(), v->begin() + prefix, v->end(), less);
+  }
+}
+
+// Coverage of requirement columns from a dense best-credit vector: the exact (double)
+// sum over the columns, then CoverageRatio as everywhere in the matcher.
+float CoverageOf(const std::vector<int>& columns, const std::vector<float>& best) {
+  double sum = 0;
+  for (int c : columns) sum += static_cast<double>(best[static_cast<size_t>(c)]);
+  return CoverageRatio(sum, static_cast<int>(columns.size()));
+}
+
+}  // namespace
+
+// ---- VacancyCatalog -------------------------------------------------------------------
+
+VacancyCatalog::VacancyCatalog(const SkillCredit& credit) : credit_(credit), space_(credit) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  PublishLocked();
+}
+
+void VacancyCatalog::Upsert(const std::vector<Record>& records) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  for (const Record& r : records) {
+    if (r.vacancy != nullptr) PrepareLocked(r);
+  }
+  PublishLocked();
+}
+
+void VacancyCatalog::Remove(const std::vector<std::string>& ids) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  for (const std::string& id : ids) RemoveLocked(id);
+  PublishLocked();
+}
+
+std::shared_ptr<const VacancyCatalog::Snapshot> VacancyCatalog::snapshot() const {
+  std::lock_guard<std::mutex> lock(snapshot_mutex_);
+  return snapshot_;
+}
+
+void VacancyCatalog::PrepareLocked(const Record& r) {
+  const Vacancy& v = *r.vacancy;
+  const Site* site = r.employer == nullptr ? nullptr : r.employer->FindSite(v.site_id);
+  if (v.status != VacancyStatus::kOpen || site == nullptr) {
+    RemoveLocked(v.id);
+    return;
+  }
+  // Does the vacancy bring a string the dictionary does not have yet?
+  const std::vector<std::string>& sectors = dictionary_.sectors();
+  bool grows = std::find(sectors.begin(), sectors.end(), r.employer->sector) == sectors.end();
+  if (!v.occupation_uri.empty() && dictionary_.FindOccupation(v.occupation_uri) < 0) grows = true;
+  for (const Task& t : v.tasks) {
+    if (!t.licence.empty() && dictionary_.FindLicence(t.licence) < 0) grows = true;
+  }
+  for (const std::string& s : v.work_settings) {
+    if (dictionary_.FindSetting(s) < 0) grows = true;
+  }
+  if (grows) dictionary_grew_ = true;
+
+  auto entry = std::make_shared<CatalogVacancy>();
+  entry->vacancy = r.vacancy;
+  entry->employer = r.employer;
+  entry->site = site;
+  entry->features = BuildVacancyFeatures(v, *r.employer, *site, &dictionary_);
+  for (const Requirement& q : VacancyRequirements(v)) {
+    const int col = space_.Add(q.skill_uri, q.level);
+    (q.essential ? entry->essential_columns : entry->optional_columns).push_back(col);
+  }
+  const Point p = ToPoint(site->location.point);
+  entry->lat_rad = p.lat;
+  entry->lon_rad = p.lon;
+  entry->cos_lat = p.cos_lat;
+
+  size_t slot;
+  auto it = slot_of_.find(v.id);
+  if (it != slot_of_.end()) {
+    slot = it->second;
+  } else if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    slot_of_[v.id] = slot;
+  } else {
+    slot = slot_of_.size();
+    slot_of_[v.id] = slot;
+  }
+  SetSlotLocked(slot, std::move(entry));
+}
+
+void VacancyCatalog::RemoveLocked(const std::string& id) {
+  auto it = slot_of_.find(id);
+  if (it == slot_of_.end()) return;
+  const size_t slot = it->second;
+  slot_of_.erase(it);
+  free_slots_.push_back(slot);
+  SetSlotLocked(slot, nullptr);
+}
+
+void VacancyCatalog::SetSlotLocked(size_t slot, std::shared_ptr<const CatalogVacancy> entry) {
+  const size_t c = slot / kChunkSize;
+  while (chunks_.size() <= c) {
+    chunks_.push_back(std::make_shared<Snapshot::Chunk>(kChunkSize));
+    chunk_shared_.push_back(false);
+  }
+  if (chunk_shared_[c]) {
+    // A published snapshot reads this chunk: change a copy.
+    chunks_[c] = std::make_shared<Snapshot::Chunk>(*chunks_[c]);
+    chunk_shared_[c] = false;
+  }
+  (*chunks_[c])[slot % kChunkSize] = std::move(entry);
+}
+
+void VacancyCatalog::PublishLocked() {
+  auto snap = std::make_shared<Snapshot>();
+  if (dictionary_grew_ || published_dictionary_ == nullptr) {
+    published_dictionary_ = std::make_shared<const FeatureDictionary>(dictionary_);
+    dictionary_grew_ = false;
+  }
+  if (space_.size() != published_columns_ || published_space_ == nullptr) {
+    published_space_ = std::make_shared<const NeedSpace>(space_);
+    published_columns_ = space_.size();
+  }
+  snap->dictionary_ = published_dictionary_;
+  snap->space_ = published_space_;
+  snap->chunks_.assign(chunks_.begin(), chunks_.end());
+  std::fill(chunk_shared_.begin(), chunk_shared_.end(), true);
+  snap->size_ = slot_of_.size();
+  std::lock_guard<std::mutex> lock(snapshot_mutex_);
+  snapshot_ = std::move(snap);
+}
+
+// ---- Rankings ------------------------------------------------------------------------
+
+std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
+                                               const Participant& participant,
+                                               const VacancyCatalog::Snapshot& snapshot,
+                                               const CatalogFilter& filter, int sorted_prefix) {
+  const MatcherParams& params = matcher.params();
+  const TravelTimeEstimator& travel = matcher.travel();
+  const std::optional<TravelLowerBound> bound = BoundOf(travel);
+  const ResolvedFilter resolved = Resolve(filter, snapshot.dictionary());
+  const ParticipantFeatures pf = BuildParticipantFeatures(participant, snapshot.dictionary());
+  Reach reach;
+  if (bound) reach = ReachOf(*bound, pf);
+  // The participant's best credit per need column, dense over the snapshot's columns.
+  std::vector<float> best(static_cast<size_t>(snapshot.space().size()), 0.0f);
+  for (const auto& [col, amount] :
+       SparseBestCredit(participant, snapshot.space(), matcher.credit())) {
+    best[static_cast<size_t>(col)] = amount;
+  }
+  PairInput in;
+  in.pf = &pf;
+  in.home = ToPoint(pf.home);
+  in.reach = &reach;
+
+  std::vector<CatalogMatch> out;
+  snapshot.ForEach([&](const CatalogVacancy& e) {
+    if (!resolved.VacancyOk(e.features)) return;
+    in.vf = &e.features;
+    in.site = Point{e.lat_rad, e.lon_rad, e.cos_lat};
+    // Far pairs that the filter drops anyway need no coverage either.
+    if (bound && (!resolved.blocked_ok || resolved.max_commute > 0) &&
+        CommuteCertainlyBlocked(reach, e.features, KmLowerBound(in.home, in.site), params)) {
+      return;
+    }
+    const float ce = CoverageOf(e.essential_columns, best);
+    const float co = CoverageOf(e.optional_columns, best);
+    CatalogMatch m;
+    if (!EvaluateFiltered(in, ce, co, bound, travel, params, resolved, &m.tier, &m.score, &m.parts,
+                          &m.commute_mode, &m.commute_minutes)) {
+      return;
+    }
+    m.entry = &e;
+    out.push_back(std::move(m));
+  });
+  SortPrefix(&out, sorted_prefix, [](const CatalogMatch& a, const CatalogMatch& b) {
+    if (a.tier != b.tier) return a.tier < b.tier;
+    if (a.score != b.score) return a.score > b.score;
+    return a.entry->vacancy->id < b.entry->vacancy->id;
+  });
+  return out;
+}
+
+absl::StatusOr<std::vector<ParticipantMatch>> RankParticipantsNumeric(
+    const Matcher& matcher, const VacancyContext& vacancy,
+    const std::vector<const Participant*>& participants, const CatalogFilter& filter,
+    int sorted_prefix) {
+  if (vacancy.vacancy == nullptr) return absl::InvalidArgumentError("vacancy.vacancy is missing");
+  if (vacancy.employer == nullptr) {
+    return absl::InvalidArgumentError("vacancy.employer is missing");
+  }
+  const Site* site = vacancy.site;
+  if (site == nullptr) site = vacancy.employer->FindSite(vacancy.vacancy->site_id);
+  if (site == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("vacancy ", vacancy.vacancy->id, " names site \"", vacancy.vacancy->site_id,
+                     "\", which employer ", vacancy.employer->id, " does not have"));
+  }
+  for (size_t i = 0; i < participants.size(); ++i) {
+    if (participants[i] == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("participants[", i, "] is missing"));
+    }
+  }
+  const MatcherParams& params = matcher.params();
+  const TravelTimeEstimator& travel = matcher.travel();
+  const std::optional<TravelLowerBound> bound = BoundOf(travel);
+  FeatureDictionary dict;
+  const VacancyFeatures vf =
+      BuildVacancyFeatures(*vacancy.vacancy, *vacancy.employer, *site, &dict);
+  const ResolvedFilter resolved = Resolve(filter, dict);
+  std::vector<ParticipantMatch> out;
+  if (!resolved.VacancyOk(vf)) return out;
+  NeedSpace space(matcher.credit());
+  std::vector<int> essential, optional;
+  for (const Requirement& q : VacancyRequirements(*vacancy.vacancy)) {
+    (q.essential ? essential : optional).push_back(space.Add(q.skill_uri, q.level));
+  }
+  std::vector<float> best(static_cast<size_t>(space.size()), 0.0f);
+  PairInput in;
+  in.vf = &vf;
+  in.site = ToPoint(site->location.point);
+  for (size_t i = 0; i < participants.size(); ++i) {
+    const Participant& p = *participants[i];
+    const ParticipantFeatures pf = BuildParticipantFeatures(p, dict);
+    Reach reach;
+    in.pf = &pf;
+    in.home = ToPoint(pf.home);
+    in.reach = &reach;
+    if (bound) {
+      reach = ReachOf(*bound, pf);
+      if ((!resolved.blocked_ok || resolved.max_commute > 0) &&
+          CommuteCertainlyBlocked(reach, vf, KmLowerBound(in.home, in.site), params)) {
+        continue;
+      }
+    }
+    std::fill(best.begin(), best.end(), 0.0f);
+    for (const auto& [col, amount] : SparseBestCredit(p, space, matcher.credit())) {
+      best[static_cast<size_t>(col)] = amount;
+    }
+    ParticipantMatch m;
+    if (!EvaluateFiltered(in, CoverageOf(essential, best), CoverageOf(optional, best), bound,
+                          travel, params, resolved, &m.tier, &m.score, &m.parts, &m.commute_mode,
+                          &m.commute_minutes)) {
+      continue;
+    }
+    m.index = static_cast<int>(i);
+    out.push_back(std::move(m));
+  }
+  SortPrefix(&out, sorted_prefix, [&](const ParticipantMatch& a, const ParticipantMatch& b) {
+    if (a.tier != b.tier) return a.tier < b.tier;
+    if (a.score != b.score) return a.score > b.score;
+    const std::string& ia = participants[static_cast<size_t>(a.index)]->id;
+    const std::string& ib = participants[static_cast<size_t>(b.index)]->id;
+    if (ia != ib) return ia < ib;
+    return a.index < b.index;
+  });
+  return out;
+}
+
+}  // namespace carvematch
