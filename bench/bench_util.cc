@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -86,6 +87,27 @@ std::vector<double> TimeRepeats(int repeats, const std::function<void()>& fn) {
     fn();
     const auto stop = std::chrono::steady_clock::now();
     times.push_back(std::chrono::duration<double>(stop - start).count());
+  }
+  return times;
+}
+
+namespace {
+double ProcessCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+}  // namespace
+
+std::vector<Timing> TimeRepeatsWithCpu(int repeats, const std::function<void()>& fn) {
+  std::vector<Timing> times;
+  for (int r = 0; r < repeats; ++r) {
+    const double cpu_start = ProcessCpuSeconds();
+    const auto start = std::chrono::steady_clock::now();
+    fn();
+    const auto stop = std::chrono::steady_clock::now();
+    const double cpu_stop = ProcessCpuSeconds();
+    times.push_back({std::chrono::duration<double>(stop - start).count(), cpu_stop - cpu_start});
   }
   return times;
 }

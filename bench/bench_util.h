@@ -42,6 +42,16 @@ int LanesOfInstructionSets(const std::string& sets);
 std::vector<double> TimeRepeats(int repeats, const std::function<void()>& fn);
 double Median(std::vector<double> v);
 
+// Wall time and the CPU time of the whole process (all threads), in seconds.
+struct Timing {
+  double wall_seconds = 0;
+  double cpu_seconds = 0;
+};
+// Runs fn `repeats` times and returns each run's wall and process CPU time. On a shared
+// machine, cpu_seconds / threads is what the wall time would be with idle cores (it counts
+// only the time this process ran).
+std::vector<Timing> TimeRepeatsWithCpu(int repeats, const std::function<void()>& fn);
+
 // Writes a C-contiguous 2-D array in NumPy's .npy format (version 1.0, little endian).
 // dtype is "<f4" or "<i8". Returns false on an I/O error.
 bool WriteNpy(const std::string& path, const void* data, const char* dtype, size_t item_size,

@@ -30,19 +30,24 @@ void PortableKernel(const float* a, const float* b, int64_t d, const float* thre
   for (int r = 0; r < kPortableRows; ++r) {
     for (int v = 0; v < kPortableVectors; ++v) acc[r][v] = Float4{0.0f, 0.0f, 0.0f, 0.0f};
   }
-  for (int64_t c = 0; c < d; ++c) {
+  // d >= 1; a do-while keeps GCC from mirroring the accumulators on the stack.
+  int64_t c = 0;
+  do {
     Float4 bv[kPortableVectors];
-    std::memcpy(bv, b, sizeof(bv));
+    for (int v = 0; v < kPortableVectors; ++v) std::memcpy(&bv[v], b + 4 * v, sizeof(Float4));
     for (int r = 0; r < kPortableRows; ++r) {
       const Float4 av = Float4{a[r], a[r], a[r], a[r]};
       for (int v = 0; v < kPortableVectors; ++v) acc[r][v] += av * bv[v];
     }
     a += kPortableRows;
     b += kPortableCols;
-  }
+  } while (++c < d);
   for (int r = 0; r < kPortableRows; ++r) {
     float* row = out + r * kPortableCols;
-    std::memcpy(row, acc[r], sizeof(acc[r]));
+    for (int v = 0; v < kPortableVectors; ++v) {
+      const Float4 sums = acc[r][v];  // a copy, so that acc itself is never addressed
+      std::memcpy(row + 4 * v, &sums, sizeof(Float4));
+    }
     uint64_t mask = 0;
     for (int l = 0; l < kPortableCols; ++l) {
       if (row[l] >= thresholds[r]) mask |= uint64_t{1} << l;
@@ -68,7 +73,9 @@ __attribute__((target("avx2,fma"))) void Avx2Kernel(const float* a, const float*
   for (int r = 0; r < kAvx2Rows; ++r) {
     for (int v = 0; v < kAvx2Vectors; ++v) acc[r][v] = _mm256_setzero_ps();
   }
-  for (int64_t c = 0; c < d; ++c) {
+  // d >= 1; a do-while keeps GCC from mirroring the accumulators on the stack.
+  int64_t c = 0;
+  do {
     __m256 bv[kAvx2Vectors];
     for (int v = 0; v < kAvx2Vectors; ++v) bv[v] = _mm256_loadu_ps(b + 8 * v);
     for (int r = 0; r < kAvx2Rows; ++r) {
@@ -77,7 +84,7 @@ __attribute__((target("avx2,fma"))) void Avx2Kernel(const float* a, const float*
     }
     a += kAvx2Rows;
     b += kAvx2Cols;
-  }
+  } while (++c < d);
   for (int r = 0; r < kAvx2Rows; ++r) {
     const __m256 threshold = _mm256_broadcast_ss(thresholds + r);
     uint64_t mask = 0;
@@ -105,7 +112,9 @@ __attribute__((target("avx512f"))) void Avx512Kernel(const float* a, const float
   for (int r = 0; r < kAvx512Rows; ++r) {
     for (int v = 0; v < kAvx512Vectors; ++v) acc[r][v] = _mm512_setzero_ps();
   }
-  for (int64_t c = 0; c < d; ++c) {
+  // d >= 1; a do-while keeps GCC from mirroring the accumulators on the stack.
+  int64_t c = 0;
+  do {
     __m512 bv[kAvx512Vectors];
     for (int v = 0; v < kAvx512Vectors; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
     for (int r = 0; r < kAvx512Rows; ++r) {
@@ -114,7 +123,7 @@ __attribute__((target("avx512f"))) void Avx512Kernel(const float* a, const float
     }
     a += kAvx512Rows;
     b += kAvx512Cols;
-  }
+  } while (++c < d);
   for (int r = 0; r < kAvx512Rows; ++r) {
     const __m512 threshold = _mm512_set1_ps(thresholds[r]);
     uint64_t mask = 0;

@@ -1,7 +1,7 @@
 // Internal to kernels/dense_topk.cc: the register-blocked micro-kernels of DenseTopK, one
 // per instruction set, and the run-time check of what the CPU supports.
 //
-// A micro-kernel computes a rows x cols block of inner products over the full depth d
+// A micro-kernel computes a rows x cols block of inner products over the full depth d >= 1
 // from two packed panels:
 //   a    d x rows floats, a[c * rows + r] = query r, dimension c   (a packed query panel)
 //   b    d x cols floats, b[c * cols + l] = database row l, dimension c
