@@ -8,16 +8,16 @@
 #include <numeric>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <typeinfo>
 #include <utility>
 
-#include "Eigen/Core"
-#include "Eigen/SparseCore"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "matcher/pair_core.h"
 #include "matcher/skill_coverage.h"
 #include "matcher/topk.h"
+#include "model/status.h"
 
 namespace carvematch {
 namespace {
@@ -40,7 +40,6 @@ struct EntryBetter {
 };
 
 using Heap = TopK<Entry, EntryBetter>;
-using SparseColMajor = Eigen::SparseMatrix<double, Eigen::ColMajor>;
 
 // rank[i]: the position of item i when sorted by (id, index).
 template <typename IdOf>
@@ -54,6 +53,99 @@ std::vector<int32_t> RanksById(size_t n, IdOf id_of) {
   return rank;
 }
 
+// The 16 low bits of v spread to the even bits of 32.
+uint64_t SpreadBits(uint64_t v) {
+  v &= 0xFFFFu;
+  v = (v | (v << 8)) & 0x00FF00FFu;
+  v = (v | (v << 4)) & 0x0F0F0F0Fu;
+  v = (v | (v << 2)) & 0x33333333u;
+  v = (v | (v << 1)) & 0x55555555u;
+  return v;
+}
+
+// The indices 0..n-1 in the Morton (Z) order of their points, ties in index order, so
+// that runs of consecutive items lie close together.
+template <typename PointOf>
+std::vector<int32_t> SpatialOrder(size_t n, PointOf point_of) {
+  double lat_lo = 90, lat_hi = -90, lon_lo = 180, lon_hi = -180;
+  for (size_t i = 0; i < n; ++i) {
+    const GeoPoint g = point_of(i);
+    lat_lo = std::min(lat_lo, g.lat);
+    lat_hi = std::max(lat_hi, g.lat);
+    lon_lo = std::min(lon_lo, g.lon);
+    lon_hi = std::max(lon_hi, g.lon);
+  }
+  auto quantize = [](double x, double lo, double hi) -> uint64_t {
+    if (!(hi > lo)) return 0;
+    return static_cast<uint64_t>(std::clamp((x - lo) / (hi - lo) * 65535.0, 0.0, 65535.0));
+  };
+  std::vector<std::pair<uint64_t, int32_t>> keyed(n);
+  for (size_t i = 0; i < n; ++i) {
+    const GeoPoint g = point_of(i);
+    keyed[i] = {(SpreadBits(quantize(g.lat, lat_lo, lat_hi)) << 1) |
+                    SpreadBits(quantize(g.lon, lon_lo, lon_hi)),
+                static_cast<int32_t>(i)};
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<int32_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = keyed[i].second;
+  return order;
+}
+
+// Vacancies are bucketed in a grid of squares of about kFineCellKm (cells), themselves
+// grouped in squares of kCoarseCells x kCoarseCells cells (groups), so that a cell's box
+// is small and one bound settles a whole group of far cells.
+constexpr double kFineCellKm = 1.5;
+constexpr int kCoarseShift = 3;  // groups of 8 x 8 cells (12 km)
+
+struct GridKey {
+  uint64_t group = 0;  // Morton code of the group square
+  uint64_t cell = 0;   // the cell square within it
+  bool operator==(const GridKey& o) const { return group == o.group && cell == o.cell; }
+};
+
+// The indices 0..n-1 sorted by (group, cell, index) of their points, and the key of
+// each position.
+template <typename PointOf>
+std::pair<std::vector<int32_t>, std::vector<GridKey>> GridOrder(size_t n, PointOf point_of) {
+  double lat_lo = 90, lon_lo = 180, lat_sum = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const GeoPoint g = point_of(i);
+    lat_lo = std::min(lat_lo, g.lat);
+    lon_lo = std::min(lon_lo, g.lon);
+    lat_sum += g.lat;
+  }
+  const double mean_lat = n > 0 ? lat_sum / static_cast<double>(n) : 0;
+  const double km_per_deg_lat = 111.2;
+  const double km_per_deg_lon = std::max(1.0, 111.2 * std::cos(mean_lat * M_PI / 180.0));
+  auto square = [](double km) {
+    return static_cast<uint64_t>(std::clamp(std::floor(km / kFineCellKm), 0.0, 65535.0));
+  };
+  std::vector<std::pair<GridKey, int32_t>> keyed(n);
+  for (size_t i = 0; i < n; ++i) {
+    const GeoPoint g = point_of(i);
+    const uint64_t y = square((g.lat - lat_lo) * km_per_deg_lat);
+    const uint64_t x = square((g.lon - lon_lo) * km_per_deg_lon);
+    GridKey key;
+    key.group = (SpreadBits(y >> kCoarseShift) << 1) | SpreadBits(x >> kCoarseShift);
+    key.cell = (SpreadBits(y) << 1) | SpreadBits(x);
+    keyed[i] = {key, static_cast<int32_t>(i)};
+  }
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+    if (a.first.group != b.first.group) return a.first.group < b.first.group;
+    if (a.first.cell != b.first.cell) return a.first.cell < b.first.cell;
+    return a.second < b.second;
+  });
+  std::pair<std::vector<int32_t>, std::vector<GridKey>> out;
+  out.first.reserve(n);
+  out.second.reserve(n);
+  for (const auto& [key, index] : keyed) {
+    out.first.push_back(index);
+    out.second.push_back(key);
+  }
+  return out;
+}
+
 // A point in radians with the cosine of its latitude.
 struct Point {
   double lat = 0, lon = 0, cos_lat = 1;
@@ -64,17 +156,53 @@ Point ToPoint(GeoPoint g) {
   return {g.lat * kRad, g.lon * kRad, std::cos(g.lat * kRad)};
 }
 
-// A lower bound of HaversineKm(a, b): with half-angles x, sin(x) >= x (1 - x^2 / 6) and
-// asin(y) >= y, so the haversine distance is at least the scaled chord below.
-double KmLowerBound(const Point& a, const Point& b) {
-  const double dlon_full = b.lon - a.lon;
-  if (std::fabs(dlon_full) > M_PI) return 0;  // across the antimeridian: no bound
-  const double dlat = 0.5 * (b.lat - a.lat);
-  const double dlon = 0.5 * dlon_full;
-  const double t = std::max(std::fabs(dlat), std::fabs(dlon));
-  const double shrink = std::max(0.0, 1.0 - t * t / 6.0);
-  const double chord = std::sqrt(dlat * dlat + a.cos_lat * b.cos_lat * dlon * dlon);
-  return 2.0 * 6371.0 * shrink * chord * (1.0 - 1e-9);
+// A box of points in radians, with the cosine of its largest |latitude| (the smallest
+// cosine of its points, while the box stays within +-90 degrees).
+struct Box {
+  double lat_lo = 10, lat_hi = -10, lon_lo = 10, lon_hi = -10;  // empty
+  double min_cos = 1;
+  void Add(const Point& p) {
+    lat_lo = std::min(lat_lo, p.lat);
+    lat_hi = std::max(lat_hi, p.lat);
+    lon_lo = std::min(lon_lo, p.lon);
+    lon_hi = std::max(lon_hi, p.lon);
+    min_cos = std::cos(std::max(std::fabs(lat_lo), std::fabs(lat_hi)));
+  }
+};
+
+// A lower bound of HaversineKm(a, b) for every b in `box`. The haversine of the angle
+// is sin^2(dlat / 2) + cos(lat_a) cos(lat_b) sin^2(dlon / 2); both terms grow with
+// the latitude and longitude gaps between the point and the box, and both cosines are
+// at least the smaller of a's and the box's smallest. sin(x) >= x (1 - x^2 / 6) and
+// asin(y) >= y as below.
+double KmLowerBound(const Point& a, const Box& box) {
+  if (box.lat_lo > box.lat_hi) return 0;  // empty
+  if (std::max(a.lon, box.lon_hi) - std::min(a.lon, box.lon_lo) > M_PI) return 0;
+  const double c = std::min(a.cos_lat, box.min_cos);
+  if (!(c > 0)) return 0;
+  const double gap_lat = 0.5 * std::max({0.0, box.lat_lo - a.lat, a.lat - box.lat_hi});
+  const double gap_lon = 0.5 * std::max({0.0, box.lon_lo - a.lon, a.lon - box.lon_hi});
+  const double s_lat = gap_lat * std::max(0.0, 1.0 - gap_lat * gap_lat / 6.0);
+  const double s_lon = gap_lon * std::max(0.0, 1.0 - gap_lon * gap_lon / 6.0);
+  return 2.0 * 6371.0 * std::sqrt(s_lat * s_lat + c * c * s_lon * s_lon) * (1.0 - 1e-9);
+}
+
+// A lower bound of HaversineKm(a, b_j) for n points b_j given as arrays (radians, cos
+// of latitude): with half-angles x, sin(x) >= x (1 - x^2 / 6) and asin(y) >= y, so the
+// haversine distance is at least the scaled chord below. Written without branches so
+// that the compiler can vectorise it.
+void KmLowerBounds(const Point& a, const double* lat, const double* lon, const double* cos_lat,
+                   int n, double* km) {
+  for (int j = 0; j < n; ++j) {
+    const double dlon_full = lon[j] - a.lon;
+    const double dlat = 0.5 * (lat[j] - a.lat);
+    const double dlon = 0.5 * dlon_full;
+    const double t = std::max(std::fabs(dlat), std::fabs(dlon));
+    const double shrink = std::max(0.0, 1.0 - t * t / 6.0);
+    const double chord = std::sqrt(dlat * dlat + a.cos_lat * cos_lat[j] * dlon * dlon);
+    const double bound = 2.0 * 6371.0 * shrink * chord * (1.0 - 1e-9);
+    km[j] = std::fabs(dlon_full) > M_PI ? 0.0 : bound;  // across the antimeridian: no bound
+  }
 }
 
 // What the straight-line distance says about a pair's commute.
@@ -154,6 +282,533 @@ absl::StatusOr<const Site*> ResolveSite(const VacancyContext& c, size_t i) {
   return site;
 }
 
+// Vacancies in spatial order, cut into cells of consecutive vacancies, and cells into
+// groups; each knows its bounding box and which shared-transport accommodations it
+// offers, so one distance bound can settle a whole cell for a participant.
+struct Cell {
+  int begin = 0, end = 0;  // positions in spatial order
+  Box box;
+  bool shared_ride = false;  // some vacancy offers company transport or a carpool
+  bool bike_lease = false;   // some vacancy offers a bike lease
+  void Add(const Point& p, uint32_t offers) {
+    box.Add(p);
+    shared_ride |= (offers & (AccommodationBit(Accommodation::kCompanyTransport) |
+                              AccommodationBit(Accommodation::kCarpool))) != 0;
+    bike_lease |= (offers & AccommodationBit(Accommodation::kBikeLease)) != 0;
+  }
+};
+
+// True when no pair of a participant with `reach` and a vacancy of `cell` can have a
+// commute: the mirror of BoundCommute's "blocked" for every point of the cell.
+bool CellOutOfReach(const Point& home, const Reach& reach, const Cell& cell,
+                    const MatcherParams& params) {
+  const double km = KmLowerBound(home, cell.box);
+  return km > reach.own && (!cell.bike_lease || km > reach.ebike) &&
+         (!cell.shared_ride || km >= params.shared_ride_max_km);
+}
+
+// All of one RankAll call; vacancies are held by their position q in spatial order,
+// participants by their position i in spatial order.
+class Ranker {
+ public:
+  Ranker(const Matcher& matcher, const BatchRankOptions& options)
+      : matcher_(matcher), options_(options) {}
+
+  absl::Status Prepare(const std::vector<const Participant*>& participants,
+                       const std::vector<VacancyContext>& vacancies);
+  BatchRankResult Run();
+  bool cancelled() const { return cancelled_.load(); }
+
+ private:
+  // A pair within reach that passed the static checks and its bounds.
+  struct Candidate {
+    int q = 0;
+    double km = 0;
+    StaticPart st;
+    Tier tier_bound = Tier::kUnspecified;
+    double score_bound = 0;
+  };
+  // Per worker thread.
+  struct Worker {
+    std::vector<Heap> v_heaps;          // per vacancy position
+    std::vector<float> credit;          // dense best credit of the current participant, per column
+    std::vector<double> km;             // distance bounds to the vacancies of one cell
+    std::vector<Candidate> candidates;  // of the current participant, to complete
+    BatchRankStats stats;
+  };
+
+  void Pass(int pass, int t);
+  void RankParticipant(int pass, int i, Worker& w);
+  // The pair (i, q) within reach by the distance bound `km`, in pass 0.
+  void NearPair(int i, int q, double km, Worker& w);
+  // Completes the candidates NearPair collected for participant i, best bound first.
+  void CompleteCandidates(int i, Worker& w);
+  // A pair certainly BLOCKED by its commute (0 points): pushed when its exact score can
+  // enter a heap; `v_limit` is the heap that decides for the vacancy side.
+  void FarPair(int i, int q, const Heap& v_limit, Worker& w);
+  // Coverage sums of vacancy q for the participant in w.credit.
+  void Coverage(int q, const Worker& w, float* essential, float* optional) const;
+  void ReportProgress(int64_t pairs);
+
+  const Matcher& matcher_;
+  const BatchRankOptions& options_;
+  std::optional<TravelLowerBound> bound_;
+  int passes_ = 1;
+
+  // Vacancy side (spatial order).
+  std::vector<int32_t> v_input_;  // input index of position q
+  std::vector<int32_t> v_rank_;   // id rank of position q
+  std::vector<VacancyFeatures> vf_;
+  std::vector<HardNeeds> hard_v_;
+  std::vector<double> site_lat_, site_lon_, site_cos_;  // radians, by position
+  std::vector<uint8_t> shared_ride_, bike_lease_;       // offered, by position
+  std::vector<int> req_begin_;  // CSR over positions: essential columns first...
+  std::vector<int> opt_begin_;  // ...then optional ones, up to req_begin_[q + 1]
+  std::vector<int> req_cols_;
+  std::vector<Cell> cells_;
+  std::vector<Cell> groups_;  // kCellsPerGroup cells each
+  int k_cols_ = 0;
+  FeatureDictionary dict_;
+
+  // Participant side (spatial order).
+  std::vector<int32_t> p_input_;
+  std::vector<int32_t> p_rank_;
+  std::vector<ParticipantFeatures> pf_;
+  std::vector<HardAbilities> hard_p_;
+  std::vector<Point> home_points_;
+  std::vector<Reach> reach_;
+  std::vector<std::vector<std::pair<int, float>>> best_;
+
+  // The pass.
+  std::vector<Heap> p_heaps_;
+  std::vector<Worker> workers_;
+  std::vector<Heap> v_limits_;    // pass 1: the vacancies' merged heaps after pass 0
+  std::vector<bool> v_open_;      // pass 1: the vacancy may still take a blocked pair
+  std::vector<bool> group_open_;  // pass 1: some vacancy of the group is open
+  std::atomic<int> next_block_{0};
+  std::atomic<bool> cancelled_{false};
+  std::mutex progress_mu_;
+  int64_t visits_done_ = 0;
+};
+
+absl::Status Ranker::Prepare(const std::vector<const Participant*>& participants,
+                             const std::vector<VacancyContext>& vacancies) {
+  for (size_t i = 0; i < participants.size(); ++i) {
+    if (participants[i] == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("participants[", i, "] is missing"));
+    }
+  }
+  std::vector<const Site*> sites;
+  sites.reserve(vacancies.size());
+  for (size_t i = 0; i < vacancies.size(); ++i) {
+    absl::StatusOr<const Site*> site = ResolveSite(vacancies[i], i);
+    if (!site.ok()) return site.status();
+    sites.push_back(*site);
+  }
+  const SkillCredit& credit = matcher_.credit();
+  const TravelTimeEstimator& travel = matcher_.travel();
+  bound_ = options_.travel_bound;
+  // Only the exact type: a subclass may answer differently.
+  if (!bound_ && typeid(travel) == typeid(TravelModel)) {
+    bound_ = TravelLowerBound::Of(static_cast<const TravelModel&>(travel));
+  }
+  passes_ = bound_ && options_.include_blocked ? 2 : 1;
+
+  // ---- Vacancies.
+  const size_t nv = vacancies.size();
+  std::vector<GridKey> grid;
+  std::tie(v_input_, grid) = GridOrder(nv, [&](size_t v) { return sites[v]->location.point; });
+  const std::vector<int32_t> rank_by_input = RanksById(nv, [&](int32_t v) -> const std::string& {
+    return vacancies[static_cast<size_t>(v)].vacancy->id;
+  });
+  std::vector<const Vacancy*> rows(nv);
+  for (size_t q = 0; q < nv; ++q) rows[q] = vacancies[static_cast<size_t>(v_input_[q])].vacancy;
+  NeedSpace space(credit);
+  const RequirementMatrix reqs = BuildRequirementMatrix(rows, &space);
+  k_cols_ = space.size();
+  v_rank_.resize(nv);
+  vf_.reserve(nv);
+  site_lat_.reserve(nv);
+  site_lon_.reserve(nv);
+  site_cos_.reserve(nv);
+  req_begin_.assign(nv + 1, 0);
+  opt_begin_.assign(nv, 0);
+  for (size_t q = 0; q < nv; ++q) {
+    const size_t v = static_cast<size_t>(v_input_[q]);
+    v_rank_[q] = rank_by_input[v];
+    vf_.push_back(BuildVacancyFeatures(*rows[q], *vacancies[v].employer, *sites[v], &dict_));
+    const Point site = ToPoint(sites[v]->location.point);
+    site_lat_.push_back(site.lat);
+    site_lon_.push_back(site.lon);
+    site_cos_.push_back(site.cos_lat);
+    req_begin_[q] = static_cast<int>(req_cols_.size());
+    for (bool essential : {true, false}) {
+      if (!essential) opt_begin_[q] = static_cast<int>(req_cols_.size());
+      for (size_t r = 0; r < reqs.requirements[q].size(); ++r) {
+        if (reqs.requirements[q][r].essential == essential) req_cols_.push_back(reqs.columns[q][r]);
+      }
+    }
+  }
+  req_begin_[nv] = static_cast<int>(req_cols_.size());
+  hard_v_.reserve(nv);
+  for (const VacancyFeatures& f : vf_) {
+    hard_v_.push_back(HardNeedsOf(f));
+    shared_ride_.push_back((f.offers & (AccommodationBit(Accommodation::kCompanyTransport) |
+                                        AccommodationBit(Accommodation::kCarpool))) != 0);
+    bike_lease_.push_back((f.offers & AccommodationBit(Accommodation::kBikeLease)) != 0);
+  }
+  // Cells: runs of one grid cell, at most vacancy_block long; groups: runs of one
+  // grid group.
+  const int cell_size = options_.vacancy_block;
+  for (int q = 0; q < static_cast<int>(nv); ++q) {
+    const size_t qq = static_cast<size_t>(q);
+    const bool new_group = q == 0 || grid[qq].group != grid[qq - 1].group;
+    if (new_group || !(grid[qq] == grid[qq - 1]) ||
+        cells_.back().end - cells_.back().begin >= cell_size) {
+      cells_.emplace_back();
+      cells_.back().begin = q;
+      cells_.back().end = q;
+    }
+    if (new_group) {
+      groups_.emplace_back();
+      groups_.back().begin = static_cast<int>(cells_.size()) - 1;
+    }
+    const Point site{site_lat_[qq], site_lon_[qq], site_cos_[qq]};
+    cells_.back().end = q + 1;
+    cells_.back().Add(site, vf_[qq].offers);
+    groups_.back().end = static_cast<int>(cells_.size());
+    groups_.back().Add(site, vf_[qq].offers);
+  }
+
+  // ---- Participants (features in parallel).
+  const size_t np = participants.size();
+  p_input_ = SpatialOrder(np, [&](size_t p) { return participants[p]->home.point; });
+  const std::vector<int32_t> p_rank_by_input = RanksById(np, [&](int32_t p) -> const std::string& {
+    return participants[static_cast<size_t>(p)]->id;
+  });
+  p_rank_.resize(np);
+  pf_.resize(np);
+  hard_p_.resize(np);
+  home_points_.resize(np);
+  reach_.resize(np);
+  best_.resize(np);
+  std::atomic<int> next{0};
+  auto build = [&]() {
+    for (int i = next++; i < static_cast<int>(np); i = next++) {
+      const size_t ii = static_cast<size_t>(i);
+      const Participant& p = *participants[static_cast<size_t>(p_input_[ii])];
+      p_rank_[ii] = p_rank_by_input[static_cast<size_t>(p_input_[ii])];
+      pf_[ii] = BuildParticipantFeatures(p, dict_);
+      hard_p_[ii] = HardAbilitiesOf(pf_[ii]);
+      home_points_[ii] = ToPoint(pf_[ii].home);
+      if (bound_) reach_[ii] = ReachOf(*bound_, pf_[ii]);
+      best_[ii] = SparseBestCredit(p, space, credit);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < options_.threads; ++t) pool.emplace_back(build);
+  build();
+  for (std::thread& th : pool) th.join();
+  return absl::OkStatus();
+}
+
+void Ranker::Coverage(int q, const Worker& w, float* essential, float* optional) const {
+  const size_t qq = static_cast<size_t>(q);
+  const int b = req_begin_[qq], o = opt_begin_[qq], e = req_begin_[qq + 1];
+  // Sums of float credits in double: exact, so the order of the terms does not matter.
+  double ess = 0, opt = 0;
+  for (int r = b; r < o; ++r)
+    ess += w.credit[static_cast<size_t>(req_cols_[static_cast<size_t>(r)])];
+  for (int r = o; r < e; ++r)
+    opt += w.credit[static_cast<size_t>(req_cols_[static_cast<size_t>(r)])];
+  *essential = CoverageRatio(ess, o - b);
+  *optional = CoverageRatio(opt, e - o);
+}
+
+void Ranker::FarPair(int i, int q, const Heap& v_limit, Worker& w) {
+  const size_t ii = static_cast<size_t>(i), qq = static_cast<size_t>(q);
+  Heap& p_heap = p_heaps_[ii];
+  const int32_t vrank = v_rank_[qq], prank = p_rank_[ii];
+  const int32_t vidx = v_input_[qq], pidx = p_input_[ii];
+  if (!p_heap.WouldKeep({Tier::kBlocked, 100.0, vrank, vidx}) &&
+      !v_limit.WouldKeep({Tier::kBlocked, 100.0, prank, pidx})) {
+    return;
+  }
+  float ce, co;
+  Coverage(q, w, &ce, &co);
+  const VacancyFeatures& vfeat = vf_[qq];
+  ScoreParts best_parts;
+  best_parts.skills = SkillsPart(ce, co);
+  best_parts.language = 15;
+  best_parts.hours = 10;
+  best_parts.preferences = 10;
+  best_parts.sustainability = vfeat.sustainability;
+  const double ub = TotalScore(best_parts);
+  const bool to_p = p_heap.WouldKeep({Tier::kBlocked, ub, vrank, vidx});
+  const bool to_v = v_limit.WouldKeep({Tier::kBlocked, ub, prank, pidx});
+  if (!to_p && !to_v) return;
+  const StaticPart st = CheckStatic(pf_[ii], vfeat, ce, co, matcher_.params(), /*parts_only=*/true);
+  ++w.stats.static_checks;
+  const double score = TotalScore(st.parts);  // exact: the commute part is 0
+  if (to_p) p_heap.Push({Tier::kBlocked, score, vrank, vidx});
+  if (to_v) w.v_heaps[qq].Push({Tier::kBlocked, score, prank, pidx});
+}
+
+void Ranker::NearPair(int i, int q, double km, Worker& w) {
+  const size_t ii = static_cast<size_t>(i), qq = static_cast<size_t>(q);
+  const bool hard_blocked = CertainlyBlocked(hard_v_[qq], hard_p_[ii], matcher_.params());
+  if (hard_blocked) {
+    ++w.stats.static_blocked;
+    if (!options_.include_blocked) return;
+  }
+  const MatcherParams& params = matcher_.params();
+  const VacancyFeatures& vfeat = vf_[qq];
+  const ParticipantFeatures& pfeat = pf_[ii];
+  const Heap& p_heap = p_heaps_[ii];
+  const Heap& v_heap = w.v_heaps[qq];
+  const int32_t vrank = v_rank_[qq], prank = p_rank_[ii];
+  const int32_t vidx = v_input_[qq], pidx = p_input_[ii];
+  CommuteBound cb;
+  if (bound_) cb = BoundCommute(*bound_, pfeat, reach_[ii], vfeat, km, params);
+  float ce, co;
+  Coverage(q, w, &ce, &co);
+  // The best this pair can be before the other checks: the best tier the blockers and
+  // the commute allow, every other part at its maximum.
+  {
+    ScoreParts best_parts;
+    best_parts.skills = SkillsPart(ce, co);
+    best_parts.commute = cb.max_points;
+    best_parts.language = 15;
+    best_parts.hours = 10;
+    best_parts.preferences = 10;
+    best_parts.sustainability = vfeat.sustainability;
+    const double ub = TotalScore(best_parts);
+    const Tier tier = hard_blocked             ? Tier::kBlocked
+                      : cb.needs_accommodation ? Tier::kFitsWithAccommodations
+                                               : Tier::kFits;
+    if (!p_heap.WouldKeep({tier, ub, vrank, vidx}) && !v_heap.WouldKeep({tier, ub, prank, pidx})) {
+      ++w.stats.bounded_out;
+      return;
+    }
+  }
+  Candidate c;
+  c.q = q;
+  c.km = km;
+  c.st = CheckStatic(pfeat, vfeat, ce, co, params);
+  ++w.stats.static_checks;
+  if (c.st.blocked && !options_.include_blocked) return;
+  c.tier_bound = TierLowerBound(c.st);
+  if (cb.needs_accommodation && c.tier_bound == Tier::kFits) {
+    c.tier_bound = Tier::kFitsWithAccommodations;
+  }
+  ScoreParts parts = c.st.parts;
+  parts.commute = cb.max_points;
+  c.score_bound = TotalScore(parts);
+  if (!p_heap.WouldKeep({c.tier_bound, c.score_bound, vrank, vidx}) &&
+      !v_heap.WouldKeep({c.tier_bound, c.score_bound, prank, pidx})) {
+    return;
+  }
+  w.candidates.push_back(c);
+}
+
+void Ranker::CompleteCandidates(int i, Worker& w) {
+  const size_t ii = static_cast<size_t>(i);
+  // Best bound first: the heaps fill with the strongest pairs early, so the bounds of
+  // the later candidates are more often too weak to enter.
+  std::sort(w.candidates.begin(), w.candidates.end(), [&](const Candidate& a, const Candidate& b) {
+    return EntryBetter()({a.tier_bound, a.score_bound, v_rank_[static_cast<size_t>(a.q)], a.q},
+                         {b.tier_bound, b.score_bound, v_rank_[static_cast<size_t>(b.q)], b.q});
+  });
+  const ParticipantFeatures& pfeat = pf_[ii];
+  Heap& p_heap = p_heaps_[ii];
+  const int32_t prank = p_rank_[ii], pidx = p_input_[ii];
+  for (const Candidate& c : w.candidates) {
+    const size_t qq = static_cast<size_t>(c.q);
+    Heap& v_heap = w.v_heaps[qq];
+    const int32_t vrank = v_rank_[qq], vidx = v_input_[qq];
+    const bool to_p = p_heap.WouldKeep({c.tier_bound, c.score_bound, vrank, vidx});
+    const bool to_v = v_heap.WouldKeep({c.tier_bound, c.score_bound, prank, pidx});
+    if (!to_p && !to_v) continue;
+    ModeMinutesBound mode_bounds{};
+    if (bound_) {
+      for (TransportMode m : pfeat.modes) {
+        mode_bounds[static_cast<size_t>(m)] = MinutesBound(*bound_, m, c.km);
+      }
+    }
+    const PairNumbers n = CompletePair(pfeat, vf_[qq], c.st, matcher_.travel(), matcher_.params(),
+                                       c.st.blocked, bound_ ? &mode_bounds : nullptr);
+    ++w.stats.completed;
+    if (n.tier == Tier::kBlocked && !options_.include_blocked) continue;
+    if (to_p) p_heap.Push({n.tier, n.score, vrank, vidx});
+    if (to_v) v_heap.Push({n.tier, n.score, prank, pidx});
+  }
+  w.candidates.clear();
+}
+
+void Ranker::RankParticipant(int pass, int i, Worker& w) {
+  const size_t ii = static_cast<size_t>(i);
+  const MatcherParams& params = matcher_.params();
+  bool scattered = false;
+  auto scatter = [&] {
+    if (scattered) return;
+    for (const auto& [col, amount] : best_[ii]) w.credit[static_cast<size_t>(col)] = amount;
+    scattered = true;
+  };
+  // Pass 1 visits only the cells out of reach, and only the vacancies that can still
+  // take a blocked pair unless this participant can.
+  const bool p_open = pass == 1 && p_heaps_[ii].WouldKeep({Tier::kBlocked, 100.0, -1, -1});
+  for (const Cell& group : groups_) {
+    if (pass == 1 && !p_open && !group_open_[static_cast<size_t>(&group - groups_.data())])
+      continue;
+    const bool group_far = bound_ && CellOutOfReach(home_points_[ii], reach_[ii], group, params);
+    if (group_far && pass == 0) {
+      for (int c = group.begin; c < group.end; ++c) {
+        const Cell& cell = cells_[static_cast<size_t>(c)];
+        w.stats.settled_far += cell.end - cell.begin;
+        w.stats.settled_by_cell += cell.end - cell.begin;
+      }
+      continue;
+    }
+    for (int c = group.begin; c < group.end; ++c) {
+      const Cell& cell = cells_[static_cast<size_t>(c)];
+      const bool far =
+          group_far || (bound_ && CellOutOfReach(home_points_[ii], reach_[ii], cell, params));
+      if (pass == 0) {
+        if (far) {
+          w.stats.settled_far += cell.end - cell.begin;
+          w.stats.settled_by_cell += cell.end - cell.begin;
+          w.stats.settled_by_cell += cell.end - cell.begin;
+          continue;
+        }
+        scatter();
+        const int n = cell.end - cell.begin;
+        if (!bound_) {
+          for (int q = cell.begin; q < cell.end; ++q) NearPair(i, q, 0.0, w);
+          continue;
+        }
+        const size_t b = static_cast<size_t>(cell.begin);
+        KmLowerBounds(home_points_[ii], &site_lat_[b], &site_lon_[b], &site_cos_[b], n,
+                      w.km.data());
+        const Reach& reach = reach_[ii];
+        for (int j = 0; j < n; ++j) {
+          const double km = w.km[static_cast<size_t>(j)];
+          const size_t qq = b + static_cast<size_t>(j);
+          // BoundCommute's "blocked", without its other work.
+          if (km <= reach.own || (bike_lease_[qq] && km <= reach.ebike) ||
+              (shared_ride_[qq] && km < params.shared_ride_max_km)) {
+            NearPair(i, cell.begin + j, km, w);
+          } else {
+            ++w.stats.settled_far;
+            if (options_.include_blocked) FarPair(i, cell.begin + j, w.v_heaps[qq], w);
+          }
+        }
+      } else if (far) {
+        for (int q = cell.begin; q < cell.end; ++q) {
+          const size_t qq = static_cast<size_t>(q);
+          if (!p_open && !v_open_[qq]) continue;
+          scatter();
+          FarPair(i, q, v_limits_[qq], w);
+        }
+      }
+    }
+  }
+  if (pass == 0) CompleteCandidates(i, w);
+  if (scattered) {
+    for (const auto& entry : best_[ii]) w.credit[static_cast<size_t>(entry.first)] = 0;
+  }
+}
+
+void Ranker::ReportProgress(int64_t pairs) {
+  if (!options_.progress) return;
+  std::lock_guard<std::mutex> lock(progress_mu_);
+  visits_done_ += pairs;
+  const int64_t total = static_cast<int64_t>(pf_.size()) * static_cast<int64_t>(vf_.size());
+  // With two passes each pair is visited twice; the caller sees pairs.
+  const int64_t done = visits_done_ / passes_;
+  if (!cancelled_.load() && !options_.progress(done, total)) cancelled_.store(true);
+}
+
+void Ranker::Pass(int pass, int t) {
+  Worker& w = workers_[static_cast<size_t>(t)];
+  const int np = static_cast<int>(pf_.size());
+  const int pb = options_.participant_block;
+  const int64_t nv = static_cast<int64_t>(vf_.size());
+  for (int b = next_block_++; b * static_cast<int64_t>(pb) < np && !cancelled_.load();
+       b = next_block_++) {
+    const int i0 = b * pb;
+    const int i1 = std::min(np, i0 + pb);
+    for (int i = i0; i < i1; ++i) RankParticipant(pass, i, w);
+    ReportProgress(static_cast<int64_t>(i1 - i0) * nv);
+  }
+}
+
+BatchRankResult Ranker::Run() {
+  const size_t np = pf_.size(), nv = vf_.size();
+  p_heaps_.assign(np, Heap(options_.top_k_per_participant));
+  workers_.resize(static_cast<size_t>(options_.threads));
+  for (Worker& w : workers_) {
+    w.v_heaps.assign(nv, Heap(options_.top_k_per_vacancy));
+    w.credit.assign(static_cast<size_t>(k_cols_), 0.0f);
+    w.km.assign(static_cast<size_t>(options_.vacancy_block), 0.0);
+  }
+  auto merged_vacancy_heaps = [&]() {
+    std::vector<Heap> merged(nv, Heap(options_.top_k_per_vacancy));
+    for (size_t q = 0; q < nv; ++q) {
+      for (const Worker& w : workers_) merged[q].Merge(w.v_heaps[q]);
+    }
+    return merged;
+  };
+  for (int pass = 0; pass < passes_ && !cancelled_.load(); ++pass) {
+    if (pass == 1) {
+      // Pass 0 ranked every pair within reach: the vacancies' heaps now decide which
+      // far (blocked) pairs are still worth scoring.
+      v_limits_ = merged_vacancy_heaps();
+      v_open_.assign(nv, false);
+      group_open_.assign(groups_.size(), false);
+      for (size_t g = 0; g < groups_.size(); ++g) {
+        for (int c = groups_[g].begin; c < groups_[g].end; ++c) {
+          const Cell& cell = cells_[static_cast<size_t>(c)];
+          for (int q = cell.begin; q < cell.end; ++q) {
+            const size_t qq = static_cast<size_t>(q);
+            v_open_[qq] = v_limits_[qq].WouldKeep({Tier::kBlocked, 100.0, -1, -1});
+            if (v_open_[qq]) group_open_[g] = true;
+          }
+        }
+      }
+    }
+    next_block_.store(0);
+    std::vector<std::thread> pool;
+    for (int t = 1; t < options_.threads; ++t)
+      pool.emplace_back([this, pass, t] { Pass(pass, t); });
+    Pass(pass, 0);
+    for (std::thread& th : pool) th.join();
+  }
+
+  BatchRankResult result;
+  result.stats.pairs = static_cast<int64_t>(np) * static_cast<int64_t>(nv);
+  result.stats.need_columns = k_cols_;
+  for (const Worker& w : workers_) {
+    result.stats.static_checks += w.stats.static_checks;
+    result.stats.completed += w.stats.completed;
+    result.stats.settled_far += w.stats.settled_far;
+    result.stats.settled_by_cell += w.stats.settled_by_cell;
+    result.stats.bounded_out += w.stats.bounded_out;
+    result.stats.static_blocked += w.stats.static_blocked;
+  }
+  result.for_participant.resize(np);
+  for (size_t i = 0; i < np; ++i) {
+    std::vector<RankedVacancy>& out = result.for_participant[static_cast<size_t>(p_input_[i])];
+    for (const Entry& e : p_heaps_[i].Sorted()) out.push_back({e.index, e.tier, e.score});
+  }
+  const std::vector<Heap> v_final = merged_vacancy_heaps();
+  result.for_vacancy.resize(nv);
+  for (size_t q = 0; q < nv; ++q) {
+    std::vector<RankedParticipant>& out = result.for_vacancy[static_cast<size_t>(v_input_[q])];
+    for (const Entry& e : v_final[q].Sorted()) out.push_back({e.index, e.tier, e.score});
+  }
+  return result;
+}
+
 }  // namespace
 
 TravelLowerBound TravelLowerBound::Of(const TravelModel& model) {
@@ -180,252 +835,10 @@ absl::StatusOr<BatchRankResult> RankAll(const Matcher& matcher,
   if (options.participant_block < 1 || options.vacancy_block < 1) {
     return absl::InvalidArgumentError("participant_block and vacancy_block must be >= 1");
   }
-  for (size_t i = 0; i < participants.size(); ++i) {
-    if (participants[i] == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("participants[", i, "] is missing"));
-    }
-  }
-  const int num_p = static_cast<int>(participants.size());
-  const int num_v = static_cast<int>(vacancies.size());
-  std::vector<const Vacancy*> rows;
-  std::vector<const Site*> sites;
-  rows.reserve(vacancies.size());
-  sites.reserve(vacancies.size());
-  for (size_t i = 0; i < vacancies.size(); ++i) {
-    absl::StatusOr<const Site*> site = ResolveSite(vacancies[i], i);
-    if (!site.ok()) return site.status();
-    sites.push_back(*site);
-    rows.push_back(vacancies[i].vacancy);
-  }
-
-  const SkillCredit& credit = matcher.credit();
-  const TravelTimeEstimator& travel = matcher.travel();
-  const MatcherParams& params = matcher.params();
-
-  std::optional<TravelLowerBound> bound = options.travel_bound;
-  if (!bound) {
-    // Only the exact type: a subclass may answer differently.
-    if (typeid(travel) == typeid(TravelModel)) {
-      bound = TravelLowerBound::Of(static_cast<const TravelModel&>(travel));
-    }
-  }
-
-  // ---- Vacancy side: need columns, requirement tiles, features.
-  NeedSpace space(credit);
-  RequirementMatrix reqs = BuildRequirementMatrix(rows, &space);
-  const int k_cols = space.size();
-  std::vector<int> ess_count(vacancies.size()), opt_count(vacancies.size());
-  for (size_t v = 0; v < vacancies.size(); ++v) {
-    for (const Requirement& r : reqs.requirements[v]) ++(r.essential ? ess_count : opt_count)[v];
-  }
-  FeatureDictionary dict;
-  std::vector<VacancyFeatures> vf;
-  vf.reserve(vacancies.size());
-  for (size_t v = 0; v < vacancies.size(); ++v) {
-    vf.push_back(BuildVacancyFeatures(*rows[v], *vacancies[v].employer, *sites[v], &dict));
-  }
-  std::vector<Point> site_points;
-  site_points.reserve(vacancies.size());
-  for (const Site* site : sites) site_points.push_back(ToPoint(site->location.point));
-  const int vb = options.vacancy_block;
-  const int num_vt = (num_v + vb - 1) / vb;
-  std::vector<SparseColMajor> r_tiles(static_cast<size_t>(num_vt));
-  for (int t = 0; t < num_vt; ++t) {
-    const int v0 = t * vb;
-    const int width = std::min(vb, num_v - v0);
-    std::vector<Eigen::Triplet<double>> triplets;
-    for (int j = 0; j < width; ++j) {
-      const size_t v = static_cast<size_t>(v0 + j);
-      for (size_t q = 0; q < reqs.requirements[v].size(); ++q) {
-        triplets.emplace_back(reqs.columns[v][q], reqs.requirements[v][q].essential ? j : width + j,
-                              1.0);
-      }
-    }
-    SparseColMajor& r = r_tiles[static_cast<size_t>(t)];
-    r.resize(k_cols, 2 * width);
-    r.setFromTriplets(triplets.begin(), triplets.end());
-  }
-
-  // ---- Participant side: features and sparse best-credit rows.
-  std::vector<ParticipantFeatures> pf(participants.size());
-  std::vector<Point> home_points(participants.size());
-  std::vector<Reach> reach(participants.size());
-  std::vector<std::vector<std::pair<int, float>>> best(participants.size());
-  {
-    std::atomic<int> next{0};
-    auto build = [&]() {
-      for (int i = next++; i < num_p; i = next++) {
-        const size_t ii = static_cast<size_t>(i);
-        pf[ii] = BuildParticipantFeatures(*participants[ii], dict);
-        home_points[ii] = ToPoint(pf[ii].home);
-        if (bound) reach[ii] = ReachOf(*bound, pf[ii]);
-        best[ii] = SparseBestCredit(*participants[ii], space, credit);
-      }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < options.threads; ++t) pool.emplace_back(build);
-    build();
-    for (std::thread& th : pool) th.join();
-  }
-
-  const std::vector<int32_t> rank_p = RanksById(
-      participants.size(), [&](int32_t i) -> const std::string& { return participants[i]->id; });
-  const std::vector<int32_t> rank_v =
-      RanksById(vacancies.size(), [&](int32_t i) -> const std::string& { return rows[i]->id; });
-
-  // ---- The fused pass.
-  std::vector<Heap> p_heaps(participants.size(), Heap(options.top_k_per_participant));
-  std::vector<std::vector<Heap>> v_heaps(static_cast<size_t>(options.threads));
-  std::vector<BatchRankStats> thread_stats(static_cast<size_t>(options.threads));
-  const int pb = options.participant_block;
-  const int num_pt = (num_p + pb - 1) / pb;
-  const int64_t total = static_cast<int64_t>(num_p) * num_v;
-  std::atomic<int> next_block{0};
-  std::atomic<bool> cancelled{false};
-  std::mutex progress_mu;
-  int64_t done = 0;
-  const bool include_blocked = options.include_blocked;
-
-  auto worker = [&](int t) {
-    std::vector<Heap>& vh = v_heaps[static_cast<size_t>(t)];
-    vh.assign(vacancies.size(), Heap(options.top_k_per_vacancy));
-    BatchRankStats& stats = thread_stats[static_cast<size_t>(t)];
-    Eigen::MatrixXd s;  // pn x 2 * width, column-major
-    std::vector<Eigen::Triplet<double>> triplets;
-    for (int b = next_block++; b < num_pt && !cancelled.load(); b = next_block++) {
-      const int p0 = b * pb;
-      const int pn = std::min(pb, num_p - p0);
-      triplets.clear();
-      for (int i = 0; i < pn; ++i) {
-        for (const auto& [col, amount] : best[static_cast<size_t>(p0 + i)]) {
-          triplets.emplace_back(i, col, static_cast<double>(amount));
-        }
-      }
-      SparseColMajor b_tile(pn, k_cols);
-      b_tile.setFromTriplets(triplets.begin(), triplets.end());
-      for (int vt = 0; vt < num_vt && !cancelled.load(); ++vt) {
-        const int v0 = vt * vb;
-        const int width = std::min(vb, num_v - v0);
-        s = b_tile * r_tiles[static_cast<size_t>(vt)];
-        for (int j = 0; j < width; ++j) {
-          const int v = v0 + j;
-          const size_t vv = static_cast<size_t>(v);
-          const VacancyFeatures& vfeat = vf[vv];
-          Heap& v_heap = vh[vv];
-          for (int i = 0; i < pn; ++i) {
-            const int p = p0 + i;
-            const size_t pp = static_cast<size_t>(p);
-            Heap& p_heap = p_heaps[pp];
-            CommuteBound cb;
-            double km = 0;
-            if (bound) {
-              km = KmLowerBound(home_points[pp], site_points[vv]);
-              cb = BoundCommute(*bound, pf[pp], reach[pp], vfeat, km, params);
-              if (cb.blocked) {
-                // Certainly BLOCKED with 0 commute points. Before anything else: can a
-                // blocked pair enter a heap at all, and with the best possible other
-                // parts?
-                ++stats.settled_far;
-                if (!include_blocked) continue;
-                if (!p_heap.WouldKeep({Tier::kBlocked, 100.0, rank_v[vv], v}) &&
-                    !v_heap.WouldKeep({Tier::kBlocked, 100.0, rank_p[pp], p})) {
-                  continue;
-                }
-                ScoreParts best_parts;
-                best_parts.skills = SkillsPart(CoverageRatio(s(i, j), ess_count[vv]),
-                                               CoverageRatio(s(i, width + j), opt_count[vv]));
-                best_parts.language = 15;
-                best_parts.hours = 10;
-                best_parts.preferences = 10;
-                best_parts.sustainability = vfeat.sustainability;
-                const double ub = TotalScore(best_parts);
-                if (!p_heap.WouldKeep({Tier::kBlocked, ub, rank_v[vv], v}) &&
-                    !v_heap.WouldKeep({Tier::kBlocked, ub, rank_p[pp], p})) {
-                  continue;
-                }
-              }
-            }
-            const float ce = CoverageRatio(s(i, j), ess_count[vv]);
-            const float co = CoverageRatio(s(i, width + j), opt_count[vv]);
-            const StaticPart st = CheckStatic(pf[pp], vfeat, ce, co, params, cb.blocked);
-            ++stats.static_checks;
-            if (st.blocked && !include_blocked) continue;
-            Tier tier_bound = TierLowerBound(st);
-            double score_bound;
-            if (bound) {
-              if (cb.blocked) {
-                // Exact without travel times.
-                const double score = TotalScore(st.parts);
-                p_heap.Push({Tier::kBlocked, score, rank_v[vv], v});
-                v_heap.Push({Tier::kBlocked, score, rank_p[pp], p});
-                continue;
-              }
-              if (cb.needs_accommodation && tier_bound == Tier::kFits) {
-                tier_bound = Tier::kFitsWithAccommodations;
-              }
-              ScoreParts parts = st.parts;
-              parts.commute = cb.max_points;
-              score_bound = TotalScore(parts);
-            } else {
-              score_bound = ScoreUpperBound(st);
-            }
-            const bool to_p = p_heap.WouldKeep({tier_bound, score_bound, rank_v[vv], v});
-            const bool to_v = v_heap.WouldKeep({tier_bound, score_bound, rank_p[pp], p});
-            if (!to_p && !to_v) continue;
-            ModeMinutesBound mode_bounds{};
-            if (bound) {
-              for (TransportMode m : pf[pp].modes) {
-                mode_bounds[static_cast<size_t>(m)] = MinutesBound(*bound, m, km);
-              }
-            }
-            const PairNumbers n = CompletePair(pf[pp], vfeat, st, travel, params, st.blocked,
-                                               bound ? &mode_bounds : nullptr);
-            ++stats.completed;
-            if (n.tier == Tier::kBlocked && !include_blocked) continue;
-            if (to_p) p_heap.Push({n.tier, n.score, rank_v[vv], v});
-            if (to_v) v_heap.Push({n.tier, n.score, rank_p[pp], p});
-          }
-        }
-        if (options.progress) {
-          std::lock_guard<std::mutex> lock(progress_mu);
-          done += static_cast<int64_t>(pn) * width;
-          if (!cancelled.load() && !options.progress(done, total)) cancelled.store(true);
-        }
-      }
-    }
-  };
-  {
-    std::vector<std::thread> pool;
-    for (int t = 1; t < options.threads; ++t) pool.emplace_back(worker, t);
-    worker(0);
-    for (std::thread& th : pool) th.join();
-  }
-  if (cancelled.load()) return absl::CancelledError("bulk ranking cancelled by the caller");
-
-  BatchRankResult result;
-  result.stats.pairs = total;
-  result.stats.need_columns = k_cols;
-  for (const BatchRankStats& st : thread_stats) {
-    result.stats.static_checks += st.static_checks;
-    result.stats.completed += st.completed;
-    result.stats.settled_far += st.settled_far;
-  }
-  result.for_participant.resize(participants.size());
-  for (size_t p = 0; p < participants.size(); ++p) {
-    for (const Entry& e : p_heaps[p].Sorted()) {
-      result.for_participant[p].push_back({e.index, e.tier, e.score});
-    }
-  }
-  result.for_vacancy.resize(vacancies.size());
-  for (size_t v = 0; v < vacancies.size(); ++v) {
-    Heap merged(options.top_k_per_vacancy);
-    for (const std::vector<Heap>& vh : v_heaps) {
-      if (!vh.empty()) merged.Merge(vh[v]);
-    }
-    for (const Entry& e : merged.Sorted()) {
-      result.for_vacancy[v].push_back({e.index, e.tier, e.score});
-    }
-  }
+  Ranker ranker(matcher, options);
+  RETURN_IF_ERROR(ranker.Prepare(participants, vacancies));
+  BatchRankResult result = ranker.Run();
+  if (ranker.cancelled()) return absl::CancelledError("bulk ranking cancelled by the caller");
   return result;
 }
 

@@ -4,36 +4,30 @@
 // for every vacancy, its best `top_k_per_vacancy` participants, ordered exactly as the
 // Matcher orders (tier, then score descending, then id ascending) and with exactly the
 // tiers and scores Matcher::Explain gives for those pairs. The P x V score matrix is
-// never materialised: pairs are processed in tiles of `participant_block` x
-// `vacancy_block`, and each tile is scored, checked and merged into bounded heaps
-// (matcher/topk.h) before the next one.
+// never materialised, and most pairs are settled without being looked at one by one:
 //
-// Per tile:
-//   1. Skill coverage as one sparse Eigen product S = B * R (double):
-//      - B: participant_block x K, column-major sparse; row i holds the participant's
-//        best credit per need column (SparseBestCredit), K = the distinct (skill URI,
-//        level) columns needed by all V vacancies (a NeedSpace).
-//      - R: K x (2 * vacancy_block), column-major sparse, 1 per requirement; column j is
-//        vacancy j's essential requirements, column vacancy_block + j its optional ones.
-//      - S: participant_block x (2 * vacancy_block), column-major dense, reused per
-//        thread; S(i, j) / count = essential coverage (exact: sums of float credits in
-//        double do not depend on the order of the terms).
-//   2. The static checks (matcher/pair_core.h): Dutch as 4 small ints, licences and
-//      settings as 64-bit masks, capacities as flag masks, availability as a 672-bit
-//      WeekMask AND, hours, preferences, sustainability. They give a lower bound on the
-//      tier and an upper bound on the score (the commute adds 0..15 points).
-//   3. A commute bound from the straight-line distance (TravelLowerBound): a pair no
-//      mode nor offered transport accommodation can bridge is certainly BLOCKED with
-//      0 commute points, so its exact score is known without travel times; otherwise
-//      the bound tightens the score bound (and lifts the tier bound when only an
-//      accommodation can bridge it).
-//   4. A pair whose bounds cannot enter the participant's heap nor the vacancy's heap
-//      is skipped; the others are completed exactly (commute through the
-//      TravelTimeEstimator, childcare timing, flexible start) and pushed into both.
-// Participant blocks are shared out to `threads` workers (std::thread); each worker
-// owns the heaps of its participants and its own per-vacancy heaps, merged at the end.
-// Pruning only skips pairs that cannot be in a final top-k, and the order is a strict
-// total order, so the result does not depend on the thread count or scheduling.
+//   1. Vacancies are bucketed by site in a grid: cells of about 1.5 km (at most
+//      `vacancy_block` vacancies each) inside groups of 8 x 8 cells; participants are
+//      taken in the Morton order of their homes, `participant_block` at a time per
+//      worker thread.
+//   2. Per participant, a straight-line lower bound on the distance to a group's or a
+//      cell's box (TravelLowerBound: no mode, company transport, carpool or leased
+//      e-bike can bridge it) settles all its pairs as BLOCKED by the commute at once.
+//   3. Within reach, per pair: the static blockers in a compact form (CertainlyBlocked:
+//      Dutch, licences, capacities, exclusions, hours, childcare days, availability),
+//      then the skill coverage from the participant's best credit per need column
+//      (a dense per-thread array, gathered per requirement), a score bound, the full
+//      static check (pair_core.h), and a second bound with the commute's best case.
+//   4. The pairs that can still enter the participant's or the vacancy's heap are
+//      completed exactly (travel times, childcare timing, flexible start), best bound
+//      first, and pushed into both bounded heaps (matcher/topk.h).
+//   5. With BLOCKED pairs included, a second pass scores the far pairs (commute 0
+//      points, so no travel time is needed) only for the participants and vacancies
+//      whose lists can still take a BLOCKED pair after the first pass.
+// Each worker owns the heaps of its participants and its own per-vacancy heaps, merged
+// at the end. Pruning only skips pairs that cannot be in a final top-k, and the order
+// is a strict total order, so the result does not depend on the thread count or
+// scheduling.
 //
 // Example usage:
 //   BatchRankOptions options;
@@ -75,11 +69,12 @@ struct BatchRankOptions {
   int top_k_per_vacancy = 10;      // >= 0
   bool include_blocked = true;     // false: BLOCKED pairs are never returned
   int threads = 2;                 // >= 1 worker threads (the calling thread is one)
-  int participant_block = 256;     // tile size, >= 1
-  int vacancy_block = 512;         // tile size, >= 1
-  // Called after each tile with the pairs done so far (monotonic, the last call has
-  // done == total). Calls come from the worker threads but never concurrently.
-  // Returning false cancels: RankAll stops after the tiles in progress and returns
+  int participant_block = 64;      // participants per work unit, >= 1
+  int vacancy_block = 32;          // at most this many vacancies per grid cell, >= 1
+  // Called after each work unit with the pairs done so far (monotonic, the last call
+  // has done == total; with BLOCKED pairs included each pass counts for half). Calls
+  // come from the worker threads but never concurrently.
+  // Returning false cancels: RankAll stops after the work units in progress and returns
   // absl::CancelledError.
   std::function<bool(int64_t done_pairs, int64_t total_pairs)> progress;
   // Travel-time bounds for the matcher's estimator. When unset and the estimator is a
@@ -101,11 +96,14 @@ struct RankedParticipant {
 };
 
 struct BatchRankStats {
-  int64_t pairs = 0;          // P x V
-  int64_t static_checks = 0;  // pairs whose static part was computed
-  int64_t settled_far = 0;    // pairs whose commute was certainly blocked by the bound
-  int64_t completed = 0;      // pairs completed with travel times
-  int need_columns = 0;       // K
+  int64_t pairs = 0;            // P x V
+  int64_t static_checks = 0;    // pairs whose static part was computed
+  int64_t settled_far = 0;      // pairs whose commute was certainly blocked by the bound
+  int64_t settled_by_cell = 0;  // of these, settled with their whole cell of vacancies
+  int64_t completed = 0;        // pairs completed with travel times
+  int64_t bounded_out = 0;      // pairs within reach skipped by their score bound alone
+  int64_t static_blocked = 0;   // pairs within reach rejected by a static blocker first
+  int need_columns = 0;         // K
 };
 
 struct BatchRankResult {

@@ -431,6 +431,70 @@ StaticPart CheckStatic(const ParticipantFeatures& p, const VacancyFeatures& v,
   return s;
 }
 
+HardNeeds HardNeedsOf(const VacancyFeatures& v) {
+  HardNeeds h;
+  h.dutch_need = v.dutch_need;
+  h.shift_days = v.shift_days;
+  h.offers = v.offers;
+  h.demands = v.demands;
+  h.max_lift_kg = v.max_lift_kg;
+  h.digital_tools = v.digital_tools;
+  h.licence_mask = v.licences.mask;
+  h.setting_mask = v.settings.mask;
+  h.hours = v.hours;
+  h.all_shifts = &v.all_shifts;
+  return h;
+}
+
+HardAbilities HardAbilitiesOf(const ParticipantFeatures& p) {
+  HardAbilities h;
+  h.dutch = p.dutch;
+  h.always_available = p.always_available;
+  h.has_childcare = p.has_childcare;
+  h.care_days = p.care_days;
+  h.capacities = p.capacities;
+  h.max_lift_kg = p.max_lift_kg;
+  h.digital_tools = p.digital_tools;
+  h.licence_mask = p.licences.mask;
+  h.exclusion_mask = p.exclusions.mask;
+  h.min_hours = p.min_hours;
+  h.max_hours = p.max_hours;
+  h.availability = &p.availability;
+  return h;
+}
+
+// The same conditions as CheckStatic's, cheapest first.
+bool CertainlyBlocked(const HardNeeds& v, const HardAbilities& p, const MatcherParams& params) {
+  auto offers = [&](Accommodation a) { return (v.offers & AccommodationBit(a)) != 0; };
+  if (v.licence_mask & ~p.licence_mask) return true;
+  if (v.demands & ~p.capacities) return true;
+  if (v.setting_mask & p.exclusion_mask) return true;
+  if (v.max_lift_kg > 0 && p.max_lift_kg >= 0 && v.max_lift_kg > p.max_lift_kg) return true;
+  for (int li = 0; li < kLanguageSkillCount; ++li) {
+    if (v.dutch_need[li] == 0) continue;
+    const int gap = v.dutch_need[li] - p.dutch[li];
+    if (gap > 1 || (gap == 1 && !offers(Accommodation::kLanguageCoaching))) return true;
+  }
+  if (v.digital_tools > 0) {
+    const int gap = v.digital_tools - p.digital_tools;
+    if (gap > 1 || (gap == 1 && !offers(Accommodation::kWorkplaceLearning))) return true;
+  }
+  if (!(v.hours <= 0 || (v.hours >= p.min_hours && v.hours <= p.max_hours))) {
+    const double lo = p.min_hours, hi = p.max_hours, hours = v.hours;
+    const double off = hours < lo ? (lo - hours) / lo : (hours - hi) / std::max(hi, 1.0);
+    if (!(off <= params.hours_blocker_fraction)) return true;
+  }
+  if (p.has_childcare && (v.shift_days & ~p.care_days) &&
+      !offers(Accommodation::kChildcareSupport)) {
+    return true;
+  }
+  if (!p.always_available && !offers(Accommodation::kFlexibleStart) &&
+      !v.all_shifts->Within(*p.availability)) {
+    return true;
+  }
+  return false;
+}
+
 Tier TierLowerBound(const StaticPart& s) {
   if (s.blocked) return Tier::kBlocked;
   return (s.accommodations != 0 || s.at_least_with_accommodations) ? Tier::kFitsWithAccommodations
@@ -465,6 +529,12 @@ PairNumbers CompletePair(const ParticipantFeatures& pf, const VacancyFeatures& v
     const size_t m = static_cast<size_t>(mode);
     if (cached[m]) return cache[m];
     int worst = 0;
+    if (travel.SameAtAllTimes(mode)) {
+      // One answer for every shift and both legs.
+      cached[m] = true;
+      cache[m] = travel.Minutes(mode, pf.home, v.site, v.commute_shifts.front(), TripLeg::kToShift);
+      return cache[m];
+    }
     for (const WeeklySpan& sh : v.commute_shifts) {
       std::optional<int> to = travel.Minutes(mode, pf.home, v.site, sh, TripLeg::kToShift);
       if (!to) {
@@ -493,11 +563,16 @@ PairNumbers CompletePair(const ParticipantFeatures& pf, const VacancyFeatures& v
   std::copy(pf.modes.begin(), pf.modes.begin() + static_cast<std::ptrdiff_t>(num_modes),
             order.begin());
   if (mode_bounds) {
-    std::stable_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(num_modes),
-                     [&](TransportMode a, TransportMode b) {
-                       return (*mode_bounds)[static_cast<size_t>(a)] <
-                              (*mode_bounds)[static_cast<size_t>(b)];
-                     });
+    // Insertion sort: stable, and no allocation (std::stable_sort takes a buffer).
+    for (size_t a = 1; a < num_modes; ++a) {
+      const TransportMode m = order[a];
+      const double key = (*mode_bounds)[static_cast<size_t>(m)];
+      size_t b = a;
+      for (; b > 0 && key < (*mode_bounds)[static_cast<size_t>(order[b - 1])]; --b) {
+        order[b] = order[b - 1];
+      }
+      order[b] = m;
+    }
   }
   std::optional<TransportMode> best_mode;
   int best_minutes = 0;
@@ -546,8 +621,12 @@ PairNumbers CompletePair(const ParticipantFeatures& pf, const VacancyFeatures& v
         options[n++] = {Accommodation::kBikeLease, *ebike, TransportMode::kEBike};
       }
     }
-    std::stable_sort(options, options + n,
-                     [](const Option& a, const Option& b) { return a.minutes < b.minutes; });
+    for (int a = 1; a < n; ++a) {  // stable insertion sort by minutes
+      const Option o = options[a];
+      int b = a;
+      for (; b > 0 && o.minutes < options[b - 1].minutes; --b) options[b] = options[b - 1];
+      options[b] = o;
+    }
     const Option* offered = nullptr;
     for (int i = 0; i < n && !offered; ++i) {
       if (offers(options[i].acc)) offered = &options[i];

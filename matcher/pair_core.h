@@ -176,6 +176,40 @@ struct StaticPart {
 StaticPart CheckStatic(const ParticipantFeatures& p, const VacancyFeatures& v,
                        float coverage_essential, float coverage_optional,
                        const MatcherParams& params, bool parts_only = false);
+// The static blockers of CheckStatic in a compact form, for rejecting pairs before
+// any other work: CertainlyBlocked(HardNeedsOf(v), HardAbilitiesOf(p), params) is true
+// only when CheckStatic(p, v, ...).blocked is (and is the same answer whenever the
+// licence, setting and exclusion ids are all below 64, which the dictionary assigns
+// first). The week masks are referenced, not copied: the features must outlive them.
+struct HardNeeds {
+  std::array<int8_t, kLanguageSkillCount> dutch_need{};
+  uint8_t shift_days = 0;
+  uint32_t offers = 0;
+  uint32_t demands = 0;
+  int max_lift_kg = 0;
+  int digital_tools = 0;
+  uint64_t licence_mask = 0;  // IdSet::mask of the licences
+  uint64_t setting_mask = 0;
+  double hours = 0;
+  const WeekMask* all_shifts = nullptr;
+};
+struct HardAbilities {
+  std::array<int8_t, kLanguageSkillCount> dutch{};
+  bool always_available = true;
+  bool has_childcare = false;
+  uint8_t care_days = 0;
+  uint32_t capacities = 0;
+  int max_lift_kg = -1;
+  int digital_tools = 0;
+  uint64_t licence_mask = 0;
+  uint64_t exclusion_mask = 0;
+  double min_hours = 0, max_hours = 0;
+  const WeekMask* availability = nullptr;
+};
+HardNeeds HardNeedsOf(const VacancyFeatures& v);
+HardAbilities HardAbilitiesOf(const ParticipantFeatures& p);
+bool CertainlyBlocked(const HardNeeds& v, const HardAbilities& p, const MatcherParams& params);
+
 // Lower bound of the tier and upper bound of the score of a pair from its static part.
 Tier TierLowerBound(const StaticPart& s);
 double ScoreUpperBound(const StaticPart& s);

@@ -41,7 +41,21 @@ std::optional<int> TravelModel::Minutes(TransportMode mode, GeoPoint from, GeoPo
   if (mode == TransportMode::kUnspecified) return std::nullopt;
   const ModeParams& p = ParamsFor(mode);
   if (p.speed_kmh <= 0) return std::nullopt;
-  double km = HaversineKm(from, to) * p.detour_factor;
+  // The matcher asks for one pair of points many times in a row (every mode, shift and
+  // leg), so the last distance of this thread is kept: HaversineKm is symmetric, and
+  // the trigonometry is most of a call's cost.
+  thread_local GeoPoint last_a{1e9, 1e9}, last_b{1e9, 1e9};
+  thread_local double last_km = 0;
+  const bool same = (from.lat == last_a.lat && from.lon == last_a.lon && to.lat == last_b.lat &&
+                     to.lon == last_b.lon) ||
+                    (from.lat == last_b.lat && from.lon == last_b.lon && to.lat == last_a.lat &&
+                     to.lon == last_a.lon);
+  if (!same) {
+    last_a = from;
+    last_b = to;
+    last_km = HaversineKm(from, to);
+  }
+  double km = last_km * p.detour_factor;
   int minutes = p.overhead_minutes + static_cast<int>(std::ceil(km / p.speed_kmh * 60.0 - 1e-9));
   if (mode == TransportMode::kPublicTransport) {
     if (leg == TripLeg::kToShift) {

@@ -31,10 +31,17 @@ class TravelTimeEstimator {
   // Door-to-door minutes from `from` to `to` with `mode` for the given leg of `shift`,
   // or nullopt when the mode cannot make the trip at that time (no public transport
   // at night) or the mode is kUnspecified.
-  // - Thread-safe: implementations keep no mutable state.
+  // - Thread-safe: implementations share no mutable state between threads.
   // - Deterministic: the same query always gives the same answer.
   virtual std::optional<int> Minutes(TransportMode mode, GeoPoint from, GeoPoint to,
                                      const WeeklySpan& shift, TripLeg leg) const = 0;
+  // True when Minutes(mode, a, b, shift, leg) is the same for every shift and leg and
+  // equals Minutes(mode, b, a, ...): the matcher then asks once per pair of points
+  // instead of once per shift and leg. The default (false) is always correct.
+  virtual bool SameAtAllTimes(TransportMode mode) const {
+    (void)mode;
+    return false;
+  }
 };
 
 // How one mode travels in the geometric model.
@@ -73,6 +80,10 @@ class TravelModel : public TravelTimeEstimator {
   // after the last departure.
   std::optional<int> Minutes(TransportMode mode, GeoPoint from, GeoPoint to,
                              const WeeklySpan& shift, TripLeg leg) const override;
+  // Every mode but public transport (its service hours depend on the time).
+  bool SameAtAllTimes(TransportMode mode) const override {
+    return mode != TransportMode::kPublicTransport && mode != TransportMode::kUnspecified;
+  }
 
   const TravelModelParams& params() const { return params_; }
   // The parameters of one mode (the walking ones for kUnspecified).

@@ -184,6 +184,35 @@ TEST_F(BatchRankerTest, NumericCoreEqualsExplainOnEveryPair) {
   EXPECT_GT(fits_with_accommodations, 0);
 }
 
+// The compact prefilter the batch kernel rejects pairs with says exactly what
+// CheckStatic says about blockers (every id of this instance is below 64).
+TEST_F(BatchRankerTest, CertainlyBlockedEqualsTheStaticCheck) {
+  FeatureDictionary dict;
+  std::vector<VacancyFeatures> vf;
+  for (const VacancyContext& c : instance_->contexts) {
+    vf.push_back(BuildVacancyFeatures(*c.vacancy, *c.employer,
+                                      *c.employer->FindSite(c.vacancy->site_id), &dict));
+  }
+  std::vector<HardNeeds> needs;
+  for (const VacancyFeatures& f : vf) needs.push_back(HardNeedsOf(f));
+  int blocked = 0, not_blocked = 0;
+  for (size_t p = 0; p < instance_->participants.size(); ++p) {
+    const ParticipantFeatures pf = BuildParticipantFeatures(instance_->participants[p], dict);
+    const HardAbilities abilities = HardAbilitiesOf(pf);
+    for (size_t v = 0; v < vf.size(); ++v) {
+      const MatchResult& want = Explained(p, v);
+      const bool got = CertainlyBlocked(needs[v], abilities, matcher_->params());
+      ASSERT_EQ(got, CheckStatic(pf, vf[v], want.coverage_essential, want.coverage_optional,
+                                 matcher_->params())
+                         .blocked)
+          << want.participant_id << " x " << want.vacancy_id;
+      ++(got ? blocked : not_blocked);
+    }
+  }
+  EXPECT_GT(blocked, 0);
+  EXPECT_GT(not_blocked, 0);
+}
+
 TEST_F(BatchRankerTest, TopTenBothWaysEqualsExplainOnEveryPair) {
   BatchRankOptions o = SmallTiles();
   absl::StatusOr<BatchRankResult> got = Run(o);
@@ -285,7 +314,7 @@ TEST_F(BatchRankerTest, ProgressIsMonotonicAndEndsAtTheTotal) {
     return true;
   };
   ASSERT_TRUE(Run(o).ok());
-  ASSERT_EQ(calls.size(), 5u * 3u);  // ceil(300 / 64) x ceil(120 / 50) tiles
+  ASSERT_EQ(calls.size(), 5u * 2u);  // ceil(300 / 64) blocks, two passes (blocked pairs included)
   for (size_t i = 1; i < calls.size(); ++i) EXPECT_GT(calls[i].first, calls[i - 1].first);
   EXPECT_EQ(calls.back().first, 300 * 120);
   EXPECT_EQ(calls.back().second, 300 * 120);
@@ -366,16 +395,20 @@ TEST(BatchRankerSpreadTest, FarTilesAreSettledExactly) {
     if (pairs.size() > static_cast<size_t>(k)) pairs.resize(static_cast<size_t>(k));
     return pairs;
   };
-  for (bool include_blocked : {false, true}) {
+  for (int variant = 0; variant < 4; ++variant) {
+    const bool include_blocked = variant % 2 == 1;
     BatchRankOptions o;
-    o.participant_block = 16;
-    o.vacancy_block = 16;
+    if (variant < 2) {  // small blocks and cells; then the defaults
+      o.participant_block = 16;
+      o.vacancy_block = 16;
+    }
     o.include_blocked = include_blocked;
     o.top_k_per_participant = 5;
     o.top_k_per_vacancy = 5;
     absl::StatusOr<BatchRankResult> got = RankAll(matcher, inst.participant_ptrs, inst.contexts, o);
     ASSERT_TRUE(got.ok()) << got.status();
     EXPECT_GT(got->stats.settled_far, got->stats.pairs / 2);
+    EXPECT_GT(got->stats.settled_by_cell, 0);  // whole cells of sites out of reach
     for (size_t p = 0; p < rows.size(); ++p) {
       std::vector<Pair> want = top(rows[p], 5, include_blocked, [&](int v) {
         return inst.vacancies[static_cast<size_t>(v)].id;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <optional>
+#include <random>
 
 #include "gtest/gtest.h"
 
@@ -30,6 +31,28 @@ TEST(HaversineTest, KnownDistances) {
   EXPECT_NEAR(HaversineKm(kGent, kAntwerpen), 50.5, 1.0);
   EXPECT_DOUBLE_EQ(HaversineKm(kGent, kGent), 0.0);
   EXPECT_NEAR(HaversineKm(kGent, kAalst), HaversineKm(kAalst, kGent), 1e-9);
+}
+
+// TravelModel::Minutes keeps the last distance for a pair of points in either order,
+// which is only exact when the distance is symmetric to the last bit.
+TEST(HaversineTest, SymmetricBitForBit) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> lat(50.6, 51.4), lon(2.5, 5.9);
+  for (int i = 0; i < 100000; ++i) {
+    const GeoPoint a{lat(rng), lon(rng)}, b{lat(rng), lon(rng)};
+    ASSERT_EQ(HaversineKm(a, b), HaversineKm(b, a)) << i;
+  }
+}
+
+// The answers do not depend on what was asked before (the distance kept per thread).
+TEST(TravelModelTest, AnswersDoNotDependOnTheOrderOfQuestions) {
+  TravelModel m;
+  const int gent_aalst = MinutesOrDie(m, TransportMode::kBike, kGent, kAalst);
+  const int gent_antwerpen = MinutesOrDie(m, TransportMode::kBike, kGent, kAntwerpen);
+  EXPECT_EQ(MinutesOrDie(m, TransportMode::kBike, kAalst, kGent), gent_aalst);
+  EXPECT_EQ(MinutesOrDie(m, TransportMode::kBike, kGent, kAalst), gent_aalst);
+  EXPECT_EQ(MinutesOrDie(m, TransportMode::kBike, kGent, kAntwerpen), gent_antwerpen);
+  EXPECT_NE(gent_aalst, gent_antwerpen);
 }
 
 TEST(TravelModelTest, GentAalstPlausibleRangesPerMode) {
