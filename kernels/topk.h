@@ -22,7 +22,6 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <utility>
 #include <vector>
 
 namespace carvematch::kernels {
@@ -31,19 +30,23 @@ class TopKHeap {
  public:
   // Precondition: k >= 0. A heap with k == 0 keeps nothing.
   explicit TopKHeap(int k) : capacity_(k < 0 ? 0 : k) {
-    scores_.reserve(static_cast<size_t>(capacity_));
-    ids_.reserve(static_cast<size_t>(capacity_));
+    entries_.reserve(static_cast<size_t>(capacity_));
   }
+  // Copies keep the capacity reserved (a vector of heaps copied from one prototype does
+  // not reallocate on its first pushes).
+  TopKHeap(const TopKHeap& other) : capacity_(other.capacity_), entries_(other.entries_) {
+    entries_.reserve(static_cast<size_t>(capacity_));
+  }
+  TopKHeap& operator=(const TopKHeap& other) = default;
+  TopKHeap(TopKHeap&&) = default;
+  TopKHeap& operator=(TopKHeap&&) = default;
 
   int capacity() const { return capacity_; }
-  int size() const { return static_cast<int>(scores_.size()); }
+  int size() const { return static_cast<int>(entries_.size()); }
   bool full() const { return size() >= capacity_; }
 
   // Empties the heap, keeping its storage.
-  void Reset() {
-    scores_.clear();
-    ids_.clear();
-  }
+  void Reset() { entries_.clear(); }
 
   // A candidate with score < threshold() can never enter; one with score >= threshold()
   // may (equal scores are decided by id in Push()). -infinity while the heap is not full,
@@ -51,7 +54,7 @@ class TopKHeap {
   float threshold() const {
     if (capacity_ == 0) return std::numeric_limits<float>::infinity();
     if (!full()) return -std::numeric_limits<float>::infinity();
-    return scores_[0];
+    return entries_[0].score;
   }
 
   // True when (score_a, id_a) ranks strictly before (score_b, id_b).
@@ -63,15 +66,12 @@ class TopKHeap {
   bool Push(float score, int64_t id) {
     if (std::isnan(score) || capacity_ == 0) return false;
     if (!full()) {
-      scores_.push_back(score);
-      ids_.push_back(id);
-      SiftUp(scores_.size() - 1);
+      entries_.push_back({score, id});
+      SiftUp(entries_.size() - 1);
       return true;
     }
-    if (!Better(score, id, scores_[0], ids_[0])) return false;
-    scores_[0] = score;
-    ids_[0] = id;
-    SiftDown(0);
+    if (!Better(score, id, entries_[0].score, entries_[0].id)) return false;
+    SiftDown(0, {score, id});
     return true;
   }
 
@@ -80,51 +80,55 @@ class TopKHeap {
   void ExtractSorted(float* scores, int64_t* ids) {
     // Repeatedly move the worst entry (the root) to the back of the output.
     for (int out = size() - 1; out >= 0; --out) {
-      scores[out] = scores_[0];
-      ids[out] = ids_[0];
-      scores_[0] = scores_.back();
-      ids_[0] = ids_.back();
-      scores_.pop_back();
-      ids_.pop_back();
-      if (!scores_.empty()) SiftDown(0);
+      scores[out] = entries_[0].score;
+      ids[out] = entries_[0].id;
+      const Entry last = entries_.back();
+      entries_.pop_back();
+      if (!entries_.empty()) SiftDown(0, last);
     }
   }
 
  private:
-  // Heap order: a parent is worse than (or equal to) its children.
-  bool Worse(size_t a, size_t b) const { return Better(scores_[b], ids_[b], scores_[a], ids_[a]); }
+  struct Entry {
+    float score;
+    int64_t id;
+  };
 
-  void Swap(size_t a, size_t b) {
-    std::swap(scores_[a], scores_[b]);
-    std::swap(ids_[a], ids_[b]);
+  // Heap order: a parent is worse than (or equal to) its children. Written with
+  // non-short-circuit operators so that the compiler can use flag moves instead of
+  // unpredictable branches.
+  static bool Worse(const Entry& a, const Entry& b) {
+    return (a.score < b.score) | ((a.score == b.score) & (a.id > b.id));
   }
 
   void SiftUp(size_t i) {
+    const Entry moving = entries_[i];
     while (i > 0) {
-      size_t parent = (i - 1) / 2;
-      if (!Worse(i, parent)) break;
-      Swap(i, parent);
+      const size_t parent = (i - 1) / 2;
+      if (!Worse(moving, entries_[parent])) break;
+      entries_[i] = entries_[parent];
       i = parent;
     }
+    entries_[i] = moving;
   }
 
-  void SiftDown(size_t i) {
-    const size_t n = scores_.size();
+  // Places `moving` at hole i, moving the worse child up while it is worse than `moving`.
+  void SiftDown(size_t i, const Entry moving) {
+    const size_t n = entries_.size();
     while (true) {
-      size_t worst = i;
-      size_t left = 2 * i + 1;
-      size_t right = left + 1;
-      if (left < n && Worse(left, worst)) worst = left;
-      if (right < n && Worse(right, worst)) worst = right;
-      if (worst == i) return;
-      Swap(i, worst);
-      i = worst;
+      const size_t left = 2 * i + 1;
+      if (left >= n) break;
+      const size_t right = left + 1;
+      const size_t child = (right < n && Worse(entries_[right], entries_[left])) ? right : left;
+      if (!Worse(entries_[child], moving)) break;
+      entries_[i] = entries_[child];
+      i = child;
     }
+    entries_[i] = moving;
   }
 
   int capacity_;
-  std::vector<float> scores_;
-  std::vector<int64_t> ids_;
+  std::vector<Entry> entries_;
 };
 
 }  // namespace carvematch::kernels
