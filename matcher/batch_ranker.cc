@@ -334,6 +334,7 @@ class Ranker {
     std::vector<float> credit;          // dense best credit of the current participant, per column
     std::vector<double> km;             // distance bounds to the vacancies of one cell
     std::vector<Candidate> candidates;  // of the current participant, to complete
+    std::vector<std::pair<int, double>> blocked_near;  // (q, km): within reach, blocked
     BatchRankStats stats;
   };
 
@@ -341,8 +342,11 @@ class Ranker {
   void RankParticipant(int pass, int i, Worker& w);
   // The pair (i, q) within reach by the distance bound `km`, in pass 0.
   void NearPair(int i, int q, double km, Worker& w);
-  // Completes the candidates NearPair collected for participant i, best bound first.
+  // Completes the candidates NearPair collected for participant i, best bound first,
+  // then ranks its blocked pairs within reach.
   void CompleteCandidates(int i, Worker& w);
+  // A pair within reach with a static blocker (BLOCKED pairs included only).
+  void BlockedNearPair(int i, int q, double km, Worker& w);
   // A pair certainly BLOCKED by its commute (0 points): pushed when its exact score can
   // enter a heap; `v_limit` is the heap that decides for the vacancy side.
   void FarPair(int i, int q, const Heap& v_limit, Worker& w);
@@ -559,7 +563,9 @@ void Ranker::NearPair(int i, int q, double km, Worker& w) {
   const bool hard_blocked = CertainlyBlocked(hard_v_[qq], hard_p_[ii], matcher_.params());
   if (hard_blocked) {
     ++w.stats.static_blocked;
-    if (!options_.include_blocked) return;
+    // Ranked only after the participant's other pairs, when its heap is fuller.
+    if (options_.include_blocked) w.blocked_near.emplace_back(q, km);
+    return;
   }
   const MatcherParams& params = matcher_.params();
   const VacancyFeatures& vfeat = vf_[qq];
@@ -583,9 +589,7 @@ void Ranker::NearPair(int i, int q, double km, Worker& w) {
     best_parts.preferences = 10;
     best_parts.sustainability = vfeat.sustainability;
     const double ub = TotalScore(best_parts);
-    const Tier tier = hard_blocked             ? Tier::kBlocked
-                      : cb.needs_accommodation ? Tier::kFitsWithAccommodations
-                                               : Tier::kFits;
+    const Tier tier = cb.needs_accommodation ? Tier::kFitsWithAccommodations : Tier::kFits;
     if (!p_heap.WouldKeep({tier, ub, vrank, vidx}) && !v_heap.WouldKeep({tier, ub, prank, pidx})) {
       ++w.stats.bounded_out;
       return;
@@ -643,6 +647,60 @@ void Ranker::CompleteCandidates(int i, Worker& w) {
     if (to_v) v_heap.Push({n.tier, n.score, prank, pidx});
   }
   w.candidates.clear();
+  for (const auto& [q, km] : w.blocked_near) BlockedNearPair(i, q, km, w);
+  w.blocked_near.clear();
+}
+
+void Ranker::BlockedNearPair(int i, int q, double km, Worker& w) {
+  const size_t ii = static_cast<size_t>(i), qq = static_cast<size_t>(q);
+  const MatcherParams& params = matcher_.params();
+  const VacancyFeatures& vfeat = vf_[qq];
+  const ParticipantFeatures& pfeat = pf_[ii];
+  Heap& p_heap = p_heaps_[ii];
+  Heap& v_heap = w.v_heaps[qq];
+  const int32_t vrank = v_rank_[qq], prank = p_rank_[ii];
+  const int32_t vidx = v_input_[qq], pidx = p_input_[ii];
+  if (!p_heap.WouldKeep({Tier::kBlocked, 100.0, vrank, vidx}) &&
+      !v_heap.WouldKeep({Tier::kBlocked, 100.0, prank, pidx})) {
+    return;
+  }
+  CommuteBound cb;
+  if (bound_) cb = BoundCommute(*bound_, pfeat, reach_[ii], vfeat, km, params);
+  float ce, co;
+  Coverage(q, w, &ce, &co);
+  ScoreParts best_parts;
+  best_parts.skills = SkillsPart(ce, co);
+  best_parts.commute = cb.max_points;
+  best_parts.language = 15;
+  best_parts.hours = 10;
+  best_parts.preferences = 10;
+  best_parts.sustainability = vfeat.sustainability;
+  const double ub = TotalScore(best_parts);
+  if (!p_heap.WouldKeep({Tier::kBlocked, ub, vrank, vidx}) &&
+      !v_heap.WouldKeep({Tier::kBlocked, ub, prank, pidx})) {
+    ++w.stats.bounded_out;
+    return;
+  }
+  const StaticPart st = CheckStatic(pfeat, vfeat, ce, co, params);
+  ++w.stats.static_checks;
+  ScoreParts parts = st.parts;
+  parts.commute = cb.max_points;
+  const double score_bound = TotalScore(parts);
+  const bool to_p = p_heap.WouldKeep({Tier::kBlocked, score_bound, vrank, vidx});
+  const bool to_v = v_heap.WouldKeep({Tier::kBlocked, score_bound, prank, pidx});
+  if (!to_p && !to_v) return;
+  ModeMinutesBound mode_bounds{};
+  if (bound_) {
+    for (TransportMode m : pfeat.modes) {
+      mode_bounds[static_cast<size_t>(m)] = MinutesBound(*bound_, m, km);
+    }
+  }
+  // Blocked for sure: only the score (the commute's points) is needed.
+  const PairNumbers n = CompletePair(pfeat, vfeat, st, matcher_.travel(), params,
+                                     /*score_only=*/true, bound_ ? &mode_bounds : nullptr);
+  ++w.stats.completed;
+  if (to_p) p_heap.Push({Tier::kBlocked, n.score, vrank, vidx});
+  if (to_v) v_heap.Push({Tier::kBlocked, n.score, prank, pidx});
 }
 
 void Ranker::RankParticipant(int pass, int i, Worker& w) {
