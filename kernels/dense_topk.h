@@ -47,7 +47,9 @@ struct DenseTopKOptions {
   // Worker threads (>= 1); 1 runs on the calling thread.
   int num_threads = 2;
   // Rows of a query tile (>= 1): the unit of work handed to a thread; each thread keeps
-  // query_tile heaps of k entries.
+  // query_tile heaps of k entries. Rounded up to a multiple of the micro-kernel's row
+  // block (12 for kAvx512, 6 for kAvx2 and kPortable), so that only the last tile of
+  // the queries computes padding rows.
   int64_t query_tile = 256;
   // Rows of a database tile (>= 1), rounded up to a multiple of the micro-kernel's panel
   // width (32 for kAvx512, 16 for kAvx2, 8 for kPortable). The default keeps a 512-d
