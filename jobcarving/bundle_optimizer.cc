@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -140,10 +141,16 @@ class ExactSolver {
   explicit ExactSolver(const OptInstance& inst)
       : ev_(inst), n_(static_cast<int>(inst.tasks.size())) {}
 
-  OptSolution Solve() {
+  // The optimum with the instance's forbidden bundles and `extra_forbidden` (masks)
+  // left out. The bundles are enumerated once per solver.
+  OptSolution Solve(const std::vector<uint32_t>& extra_forbidden = {}) {
     OptSolution sol;
-    Enumerate();
-    BuildBounds();
+    if (!enumerated_) {
+      Enumerate();
+      enumerated_ = true;
+    }
+    BuildBounds(extra_forbidden);
+    memo_.clear();
     const uint32_t full = n_ == 0 ? 0u : static_cast<uint32_t>((uint64_t{1} << n_) - 1);
     const int k = std::max(1, ev_.inst().rules.max_bundles);
     sol.value = F(full, k);
@@ -189,6 +196,10 @@ class ExactSolver {
     now_stack_.assign(static_cast<size_t>((n_ + 1) * w), ~uint64_t{0});
     any_stack_.assign(static_cast<size_t>((n_ + 1) * w), ~uint64_t{0});
     Recurse(0, 0, 0u, 0.0, 0.0, 0, false);
+    std::sort(bundles_.begin(), bundles_.end(), [](const Bundle& x, const Bundle& y) {
+      if (x.score != y.score) return x.score > y.score;
+      return x.mask < y.mask;
+    });
   }
 
   void Recurse(int next, int depth, uint32_t mask, double hours, double value, int band,
@@ -220,11 +231,16 @@ class ExactSolver {
     }
   }
 
-  void BuildBounds() {
+  void BuildBounds(const std::vector<uint32_t>& extra_forbidden) {
     const size_t size = size_t{1} << n_;
     g1_.assign(size, kMinusInf);
     g1_arg_.assign(size, 0u);
+    auto forbidden = [&](uint32_t mask) {
+      return std::find(extra_forbidden.begin(), extra_forbidden.end(), mask) !=
+             extra_forbidden.end();
+    };
     for (const Bundle& b : bundles_) {
+      if (forbidden(b.mask)) continue;
       if (b.score > g1_[b.mask]) {
         g1_[b.mask] = b.score;
         g1_arg_[b.mask] = b.mask;
@@ -244,17 +260,11 @@ class ExactSolver {
     }
     by_lowest_.assign(static_cast<size_t>(n_), {});
     for (size_t i = 0; i < bundles_.size(); ++i) {
+      if (forbidden(bundles_[i].mask)) continue;
       const int low = __builtin_ctz(bundles_[i].mask);
       by_lowest_[static_cast<size_t>(low)].push_back(static_cast<int>(i));
     }
-    for (std::vector<int>& list : by_lowest_) {
-      std::sort(list.begin(), list.end(), [&](int a, int b) {
-        const Bundle& x = bundles_[static_cast<size_t>(a)];
-        const Bundle& y = bundles_[static_cast<size_t>(b)];
-        if (x.score != y.score) return x.score > y.score;
-        return x.mask < y.mask;
-      });
-    }
+    // bundles_ is sorted best first (Enumerate), so each list is too.
   }
 
   double G1(uint32_t mask) const { return std::max(0.0, g1_[mask]); }
@@ -289,6 +299,7 @@ class ExactSolver {
 
   Evaluator ev_;
   int n_;
+  bool enumerated_ = false;
   std::vector<uint64_t> now_stack_, any_stack_;
   std::vector<Bundle> bundles_;
   std::vector<double> g1_;
@@ -304,13 +315,44 @@ class HeuristicSolver {
   HeuristicSolver(const OptInstance& inst, int seeds)
       : ev_(inst), n_(static_cast<int>(inst.tasks.size())), seeds_(std::max(1, seeds)) {}
 
+  // Several starts: bundles grown up to full time, and (for 2..max_bundles bundles) up
+  // to an even share of the movable hours, so that the first bundle does not take the
+  // hours a second one needs. Each start: construction, local search, and a new bundle
+  // from the staying tasks while one fits; the best start wins (the first on a tie).
   OptSolution Solve() {
-    Construct();
-    LocalSearch();
+    const OptRules& rules = ev_.inst().rules;
+    double total = 0;
+    for (int t = 0; t < n_; ++t) total += T(t).hours;
+    std::vector<double> caps = {rules.max_hours};
+    for (int k = 2; k <= rules.max_bundles; ++k) {
+      const double cap = std::clamp(total / k, rules.min_hours, rules.max_hours);
+      if (std::none_of(caps.begin(), caps.end(),
+                       [&](double c) { return std::fabs(c - cap) < 1e-9; })) {
+        caps.push_back(cap);
+      }
+    }
     OptSolution sol;
-    sol.bundles = bundles_;
-    SortBundles(&sol.bundles);
-    for (const std::vector<int>& b : sol.bundles) sol.value += ev_.Evaluate(b).score;
+    bool have = false;
+    for (double cap : caps) {
+      bundles_.clear();
+      Construct(cap);
+      LocalSearch();
+      while (static_cast<int>(bundles_.size()) < std::max(1, rules.max_bundles)) {
+        const size_t before = bundles_.size();
+        Construct(rules.max_hours);
+        if (bundles_.size() == before) break;
+        LocalSearch();
+      }
+      std::vector<std::vector<int>> bundles = bundles_;
+      SortBundles(&bundles);
+      double value = 0;
+      for (const std::vector<int>& b : bundles) value += ev_.Evaluate(b).score;
+      if (!have || value > sol.value + kEps) {
+        sol.value = value;
+        sol.bundles = std::move(bundles);
+        have = true;
+      }
+    }
     sol.bundles_evaluated = ev_.evaluations();
     return sol;
   }
@@ -326,11 +368,16 @@ class HeuristicSolver {
     return f.feasible ? f.score : kMinusInf;
   }
 
-  void Construct() {
+  // Adds bundles grown from the tasks not in a bundle yet, each up to `cap` hours, until
+  // max_bundles or nothing feasible adds value.
+  void Construct(double cap) {
     const OptRules& rules = ev_.inst().rules;
     const int w = ev_.words();
     std::vector<bool> used(static_cast<size_t>(n_), false);
-    for (int round = 0; round < std::max(1, rules.max_bundles); ++round) {
+    for (const std::vector<int>& b : bundles_) {
+      for (int t : b) used[static_cast<size_t>(t)] = true;
+    }
+    while (static_cast<int>(bundles_.size()) < std::max(1, rules.max_bundles)) {
       std::vector<int> order;
       for (int t = 0; t < n_; ++t) {
         if (!used[static_cast<size_t>(t)]) order.push_back(t);
@@ -351,7 +398,7 @@ class HeuristicSolver {
         double hours = T(seed).hours;
         double value = T(seed).value;
         int band = TimeBit(T(seed).time_of_day);
-        if (hours > rules.max_hours + kEps) continue;
+        if (hours > cap + kEps) continue;
         while (true) {
           const double s = BundleScore(cur);
           if (s > kMinusInf && s > best_score + kEps) {
@@ -363,7 +410,7 @@ class HeuristicSolver {
           for (int t = 0; t < n_; ++t) {
             if (used[static_cast<size_t>(t)] || in[static_cast<size_t>(t)]) continue;
             const OptTask& task = T(t);
-            if (hours + task.hours > rules.max_hours + kEps) continue;
+            if (hours + task.hours > cap + kEps) continue;
             if (!CompatibleMask(band | TimeBit(task.time_of_day))) continue;
             for (int x = 0; x < w; ++x) {
               cn[static_cast<size_t>(x)] =
@@ -570,6 +617,48 @@ double PlanValue(const OptInstance& inst, const std::vector<std::vector<int>>& b
 }
 
 OptSolution SolveExact(const OptInstance& inst) { return ExactSolver(inst).Solve(); }
+
+std::vector<OptSolution> SolvePlans(const OptInstance& inst, int max_plans, bool exact,
+                                    int heuristic_seeds) {
+  std::vector<OptSolution> plans;
+  std::optional<ExactSolver> solver;
+  if (exact) solver.emplace(inst);
+  int64_t evaluations = 0;
+  auto solve = [&](const std::vector<std::vector<int>>& forbid) {
+    if (exact) {
+      std::vector<uint32_t> masks;
+      for (const std::vector<int>& b : forbid) {
+        uint32_t m = 0;
+        for (int t : b) m |= 1u << t;
+        masks.push_back(m);
+      }
+      OptSolution s = solver->Solve(masks);
+      const int64_t total = s.bundles_evaluated;
+      s.bundles_evaluated = total - evaluations;
+      evaluations = total;
+      return s;
+    }
+    OptInstance alt = inst;
+    alt.forbidden.insert(alt.forbidden.end(), forbid.begin(), forbid.end());
+    return SolveHeuristic(alt, heuristic_seeds);
+  };
+  plans.push_back(solve({}));
+  if (plans[0].bundles.empty() || max_plans <= 1) return plans;
+  const std::vector<std::vector<int>> first = plans[0].bundles;
+  for (const std::vector<int>& b : first) {
+    OptSolution s = solve({b});
+    if (s.bundles.empty()) continue;
+    if (std::any_of(plans.begin(), plans.end(),
+                    [&](const OptSolution& q) { return q.bundles == s.bundles; })) {
+      continue;
+    }
+    plans.push_back(std::move(s));
+  }
+  std::stable_sort(plans.begin() + 1, plans.end(),
+                   [](const OptSolution& a, const OptSolution& b) { return a.value > b.value; });
+  if (plans.size() > static_cast<size_t>(max_plans)) plans.resize(static_cast<size_t>(max_plans));
+  return plans;
+}
 
 OptSolution SolveHeuristic(const OptInstance& inst, int heuristic_seeds) {
   return HeuristicSolver(inst, heuristic_seeds).Solve();

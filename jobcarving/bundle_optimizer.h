@@ -114,6 +114,15 @@ OptSolution SolveExact(const OptInstance& inst);  // tasks.size() <= kMaxExactTa
 OptSolution SolveHeuristic(const OptInstance& inst, int heuristic_seeds = 48);
 OptSolution SolveBruteForce(const OptInstance& inst);  // tasks.size() <= 12
 
+// The best plan and alternatives, at most max_plans (>= 1): plan 1 is the optimum
+// (exact: SolveExact, else SolveHeuristic); then, for each bundle of plan 1, the
+// optimum with that bundle forbidden. Distinct plans, alternatives best first (stable).
+// An empty first plan means nothing is feasible; then it is the only plan returned.
+// The exact solver enumerates the bundles once for all of them.
+// bundles_evaluated of each plan counts that plan's own evaluations.
+std::vector<OptSolution> SolvePlans(const OptInstance& inst, int max_plans, bool exact,
+                                    int heuristic_seeds = 48);
+
 }  // namespace carvematch
 
 #endif  // CARVEMATCH_JOBCARVING_BUNDLE_OPTIMIZER_H_

@@ -294,31 +294,12 @@ absl::StatusOr<CarvingResult> Carve(const Matcher& matcher, const CarveRequest& 
 
   // 4. The best plan, then the best plan without each of its bundles.
   result.exact = static_cast<int>(movable.size()) <= o.exact_max_tasks;
-  auto solve = [&](const OptInstance& in) {
-    OptSolution s = result.exact ? SolveExact(in) : SolveHeuristic(in, o.heuristic_seeds);
-    result.bundles_evaluated += s.bundles_evaluated;
-    return Plan{s.value, s.bundles};
-  };
   std::vector<Plan> plans;
-  Plan best = solve(inst);
-  if (best.bundles.empty()) return result;
-  plans.push_back(best);
-  for (const std::vector<int>& b : best.bundles) {
-    if (static_cast<int>(plans.size()) >= o.proposals + 1) break;
-    OptInstance alt = inst;
-    alt.forbidden.push_back(b);
-    Plan p = solve(alt);
-    if (p.bundles.empty()) continue;
-    if (std::any_of(plans.begin(), plans.end(),
-                    [&](const Plan& q) { return q.bundles == p.bundles; })) {
-      continue;
-    }
-    plans.push_back(std::move(p));
+  for (OptSolution& s : SolvePlans(inst, o.proposals, result.exact, o.heuristic_seeds)) {
+    result.bundles_evaluated += s.bundles_evaluated;
+    if (!s.bundles.empty()) plans.push_back(Plan{s.value, std::move(s.bundles)});
   }
-  std::stable_sort(plans.begin() + 1, plans.end(),
-                   [](const Plan& a, const Plan& b) { return a.value > b.value; });
-  if (plans.size() > static_cast<size_t>(o.proposals))
-    plans.resize(static_cast<size_t>(o.proposals));
+  if (plans.empty()) return result;
 
   // 5. Proposals.
   MatchOptions rank_all;
