@@ -19,6 +19,7 @@
 #ifndef CARVEMATCH_KERNELS_TOPK_H_
 #define CARVEMATCH_KERNELS_TOPK_H_
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -29,13 +30,11 @@ namespace carvematch::kernels {
 class TopKHeap {
  public:
   // Precondition: k >= 0. A heap with k == 0 keeps nothing.
-  explicit TopKHeap(int k) : capacity_(k < 0 ? 0 : k) {
-    entries_.reserve(static_cast<size_t>(capacity_));
-  }
-  // Copies keep the capacity reserved (a vector of heaps copied from one prototype does
-  // not reallocate on its first pushes).
+  explicit TopKHeap(int k) : capacity_(k < 0 ? 0 : k) { ReserveUpFront(); }
+  // Copies reserve storage too, so a vector of heaps copied from one prototype does not
+  // reallocate on its first pushes.
   TopKHeap(const TopKHeap& other) : capacity_(other.capacity_), entries_(other.entries_) {
-    entries_.reserve(static_cast<size_t>(capacity_));
+    ReserveUpFront();
   }
   TopKHeap& operator=(const TopKHeap& other) = default;
   TopKHeap(TopKHeap&&) = default;
@@ -126,6 +125,10 @@ class TopKHeap {
     }
     entries_[i] = moving;
   }
+
+  // Reserves room for up to 4096 entries; a larger heap grows as it fills (a huge k, e.g.
+  // k > m in a search, must not allocate k entries per heap up front).
+  void ReserveUpFront() { entries_.reserve(static_cast<size_t>(std::min(capacity_, 4096))); }
 
   int capacity_;
   std::vector<Entry> entries_;

@@ -269,6 +269,22 @@ TEST(DenseTopKTest, KLargerThanMAcrossPanels) {
   }
 }
 
+// A k far above m only pads (the heaps must not reserve k entries each up front).
+TEST(DenseTopKTest, HugeKWithASmallDatabase) {
+  const int64_t n = 12, m = 3, d = 1;
+  const int k = 100000;
+  std::vector<float> q(static_cast<size_t>(n), 1.0f);
+  const std::vector<float> x = {1, 3, 2};
+  for (DenseTopKPath path : SupportedPaths()) {
+    const Result r = Search(q, n, x, m, d, k, Options(path));
+    for (int64_t i = 0; i < n; ++i) {
+      const auto row = r.ids.begin() + i * k;
+      EXPECT_EQ(std::vector<int64_t>(row, row + 3), (std::vector<int64_t>{1, 2, 0}));
+      EXPECT_EQ(std::count(row + 3, row + k, int64_t{-1}), k - 3);
+    }
+  }
+}
+
 TEST(DenseTopKTest, EmptyDatabaseGivesOnlyPadding) {
   const std::vector<float> q = {1, 2};
   for (DenseTopKPath path : SupportedPaths()) {
