@@ -22,7 +22,8 @@ absl::Status Refresh(absl::StatusOr<T> read, const std::string& id,
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<MatchIndex>> MatchIndex::Load(Repository& repository) {
+absl::StatusOr<std::unique_ptr<MatchIndex>> MatchIndex::Load(Repository& repository,
+                                                             const SkillCredit* credit) {
   std::unique_ptr<MatchIndex> index(new MatchIndex());
   ASSIGN_OR_RETURN(std::vector<Participant> participants, ListAllParticipants(repository, ""));
   ASSIGN_OR_RETURN(std::vector<Employer> employers, ListAllEmployers(repository, ""));
@@ -37,9 +38,39 @@ absl::StatusOr<std::unique_ptr<MatchIndex>> MatchIndex::Load(Repository& reposit
   }
   for (Vacancy& v : vacancies) {
     std::string id = v.id;
+    index->vacancies_of_employer_[v.employer_id].insert(id);
     index->vacancies_[id] = std::make_shared<const Vacancy>(std::move(v));
   }
+  if (credit != nullptr) index->BuildCatalogLocked(*credit);
   return index;
+}
+
+VacancyCatalog::Record MatchIndex::RecordOf(const std::shared_ptr<const Vacancy>& v) const {
+  auto employer = employers_.find(v->employer_id);
+  return {v, employer == employers_.end() ? nullptr : employer->second};
+}
+
+void MatchIndex::BuildCatalogLocked(const SkillCredit& credit) {
+  auto catalog = std::make_unique<VacancyCatalog>(credit);
+  std::vector<VacancyCatalog::Record> records;
+  records.reserve(vacancies_.size());
+  for (const auto& [id, v] : vacancies_) {
+    if (v->status == VacancyStatus::kOpen) records.push_back(RecordOf(v));
+  }
+  catalog->Upsert(records);
+  catalog_ = std::move(catalog);
+  catalog_credit_ = &credit;
+}
+
+void MatchIndex::PrepareCatalog(const SkillCredit& credit) {
+  std::unique_lock lock(mutex_);
+  if (catalog_ != nullptr && catalog_credit_ == &credit) return;
+  BuildCatalogLocked(credit);
+}
+
+std::shared_ptr<const VacancyCatalog::Snapshot> MatchIndex::VacancySnapshot() const {
+  std::shared_lock lock(mutex_);
+  return catalog_ == nullptr ? nullptr : catalog_->snapshot();
 }
 
 absl::Status MatchIndex::RefreshParticipant(Repository& repository, const std::string& id) {
@@ -49,12 +80,44 @@ absl::Status MatchIndex::RefreshParticipant(Repository& repository, const std::s
 
 absl::Status MatchIndex::RefreshEmployer(Repository& repository, const std::string& id) {
   std::unique_lock lock(mutex_);
-  return Refresh(repository.GetEmployer(id), id, employers_);
+  RETURN_IF_ERROR(Refresh(repository.GetEmployer(id), id, employers_));
+  if (catalog_ == nullptr) return absl::OkStatus();
+  // Re-prepare the employer's vacancies (sector, sites); removed when it is gone.
+  std::vector<VacancyCatalog::Record> records;
+  auto ids = vacancies_of_employer_.find(id);
+  if (ids != vacancies_of_employer_.end()) {
+    for (const std::string& vacancy_id : ids->second) {
+      auto v = vacancies_.find(vacancy_id);
+      if (v != vacancies_.end()) records.push_back(RecordOf(v->second));
+    }
+  }
+  if (!records.empty()) catalog_->Upsert(records);
+  return absl::OkStatus();
 }
 
 absl::Status MatchIndex::RefreshVacancy(Repository& repository, const std::string& id) {
   std::unique_lock lock(mutex_);
-  return Refresh(repository.GetVacancy(id), id, vacancies_);
+  auto old = vacancies_.find(id);
+  const std::string old_employer = old == vacancies_.end() ? "" : old->second->employer_id;
+  RETURN_IF_ERROR(Refresh(repository.GetVacancy(id), id, vacancies_));
+  auto now = vacancies_.find(id);
+  if (!old_employer.empty() &&
+      (now == vacancies_.end() || now->second->employer_id != old_employer)) {
+    auto ids = vacancies_of_employer_.find(old_employer);
+    if (ids != vacancies_of_employer_.end()) {
+      ids->second.erase(id);
+      if (ids->second.empty()) vacancies_of_employer_.erase(ids);
+    }
+  }
+  if (now != vacancies_.end()) vacancies_of_employer_[now->second->employer_id].insert(id);
+  if (catalog_ != nullptr) {
+    if (now == vacancies_.end()) {
+      catalog_->Remove({id});
+    } else {
+      catalog_->Upsert({RecordOf(now->second)});
+    }
+  }
+  return absl::OkStatus();
 }
 
 std::vector<std::shared_ptr<const Participant>> MatchIndex::Participants(

@@ -3,12 +3,15 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
-#include <map>
+#include <algorithm>
+#include <cstdint>
+#include <limits>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "matcher/vacancy_catalog.h"
 #include "matcher/what_if.h"
 #include "model/status.h"
 #include "services/convert.h"
@@ -19,6 +22,7 @@ namespace {
 
 constexpr int kMaxLimit = 500;
 constexpr char kPageTokenPrefix[] = "rank1:";
+constexpr int64_t kMaxPageEnd = std::numeric_limits<int>::max();
 
 absl::StatusOr<int> Limit(int requested) {
   if (requested == 0) return 20;
@@ -39,10 +43,14 @@ absl::StatusOr<int> PageOffset(const std::string& token) {
   return offset;
 }
 
+// One past the last position of the page (no overflow for a huge offset).
+int PageEnd(int offset, int limit) {
+  return static_cast<int>(std::min<int64_t>(int64_t{offset} + limit, kMaxPageEnd));
+}
+
 std::string NextPageToken(int offset, int limit, size_t total) {
-  return static_cast<size_t>(offset + limit) < total
-             ? absl::StrCat(kPageTokenPrefix, offset + limit)
-             : "";
+  const int end = PageEnd(offset, limit);
+  return static_cast<size_t>(end) < total ? absl::StrCat(kPageTokenPrefix, end) : "";
 }
 
 // Family situation is a protected ground: an employer's card says that a personal
@@ -79,20 +87,15 @@ struct Filter {
   int max_commute_minutes = 0;
   std::vector<TargetOutcome> outcomes;
 
-  bool Keeps(const MatchResult& r, const Vacancy& v, const Employer& e) const {
-    if (std::find(tiers.begin(), tiers.end(), r.tier) == tiers.end()) return false;
-    if (!sectors.empty() &&
-        std::none_of(sectors.begin(), sectors.end(), [&](const std::string& prefix) {
-          return absl::StartsWith(e.sector, prefix);
-        })) {
-      return false;
-    }
-    if (max_commute_minutes > 0 &&
-        (r.commute_minutes < 0 || r.commute_minutes > max_commute_minutes)) {
-      return false;
-    }
-    return outcomes.empty() ||
-           std::find(outcomes.begin(), outcomes.end(), v.outcome) != outcomes.end();
+  // The same conditions for the numeric ranking (matcher/vacancy_catalog.h).
+  CatalogFilter ForCatalog(bool include_blocked) const {
+    CatalogFilter f;
+    f.include_blocked = include_blocked;
+    f.tiers = tiers;
+    f.sector_prefixes = sectors;
+    f.max_commute_minutes = max_commute_minutes;
+    f.outcomes = outcomes;
+    return f;
   }
 };
 
@@ -158,6 +161,10 @@ absl::StatusOr<Hypothesis> HypothesisFromProto(const v1::Hypothesis& h) {
 }  // namespace
 
 MatchServiceImpl::MatchServiceImpl(ServiceContext services) : services_(services) {
+  // Prepare the vacancy side of the online ranking now rather than on the first call.
+  if (services_.index != nullptr && services_.matcher != nullptr) {
+    services_.index->PrepareCatalog(services_.matcher->credit());
+  }
   unsigned char salt[16];
   RAND_bytes(salt, sizeof(salt));
   card_salt_.assign(reinterpret_cast<const char*>(salt), sizeof(salt));
@@ -213,31 +220,23 @@ grpc::Status MatchServiceImpl::RankVacancies(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(int offset, PageOffset(request->page_token()));
     ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request->filter(), request->include_blocked()));
 
-    std::vector<MatchIndex::OpenVacancy> open = services_.index->OpenVacancies();
-    std::vector<VacancyContext> candidates;
-    std::map<std::string, VacancyContext> by_id;
-    for (const MatchIndex::OpenVacancy& o : open) {
-      const Site* site = o.employer->FindSite(o.vacancy->site_id);
-      if (site == nullptr) continue;
-      candidates.push_back({o.vacancy.get(), o.employer.get(), site});
-      by_id[o.vacancy->id] = candidates.back();
+    std::shared_ptr<const VacancyCatalog::Snapshot> open = services_.index->VacancySnapshot();
+    if (open == nullptr) {
+      services_.index->PrepareCatalog(services_.matcher->credit());
+      open = services_.index->VacancySnapshot();
     }
     RETURN_IF_ERROR(CheckAlive(*context));
-    MatchOptions options;
-    options.limit = 0;  // all: the filter and the page come after
-    options.include_blocked = request->include_blocked();
-    ASSIGN_OR_RETURN(std::vector<MatchResult> results,
-                     services_.matcher->RankVacancies(*participant, candidates, options));
-    std::vector<const MatchResult*> kept;
-    for (const MatchResult& r : results) {
-      const VacancyContext& c = by_id[r.vacancy_id];
-      if (filter.Keeps(r, *c.vacancy, *c.employer)) kept.push_back(&r);
-    }
-    response->set_total_size(static_cast<int>(kept.size()));
-    response->set_next_page_token(NextPageToken(offset, limit, kept.size()));
-    for (size_t i = offset; i < kept.size() && i < static_cast<size_t>(offset + limit); ++i) {
-      const MatchResult& r = *kept[i];
-      const VacancyContext& c = by_id[r.vacancy_id];
+    // Numbers for every pair that passes the filter (total and paging), explanations
+    // only for the page.
+    const std::vector<CatalogMatch> ranked =
+        RankVacanciesNumeric(*services_.matcher, *participant, *open,
+                             filter.ForCatalog(request->include_blocked()), PageEnd(offset, limit));
+    response->set_total_size(static_cast<int>(ranked.size()));
+    response->set_next_page_token(NextPageToken(offset, limit, ranked.size()));
+    for (size_t i = offset; i < ranked.size() && i < static_cast<size_t>(PageEnd(offset, limit));
+         ++i) {
+      const VacancyContext c = ranked[i].entry->context();
+      ASSIGN_OR_RETURN(MatchResult r, services_.matcher->Explain(*participant, c));
       v1::Match* m = response->add_matches();
       FillMatch(r, *c.vacancy, *c.employer, *c.site, m);
       if (r.tier == Tier::kBlocked) {
@@ -288,29 +287,23 @@ grpc::Status MatchServiceImpl::RankParticipants(grpc::ServerContext* context,
     }
     std::vector<std::shared_ptr<const Participant>> pool = services_.index->Participants(scope);
     std::vector<const Participant*> eligible;
-    std::map<std::string, const Participant*> by_id;
     for (const auto& p : pool) {
       // Employers only ever see people who agreed to share an anonymous card.
       if (for_employer && !p->consent.share_anonymous_card) continue;
       eligible.push_back(p.get());
-      by_id[p->id] = p.get();
     }
     RETURN_IF_ERROR(CheckAlive(*context));
-    MatchOptions options;
-    options.limit = 0;
-    options.include_blocked = request->include_blocked();
     VacancyContext vacancy_context{&vacancy, &employer, site};
-    ASSIGN_OR_RETURN(std::vector<MatchResult> results,
-                     services_.matcher->RankParticipants(vacancy_context, eligible, options));
-    std::vector<const MatchResult*> kept;
-    for (const MatchResult& r : results) {
-      if (filter.Keeps(r, vacancy, employer)) kept.push_back(&r);
-    }
-    response->set_total_size(static_cast<int>(kept.size()));
-    response->set_next_page_token(NextPageToken(offset, limit, kept.size()));
-    for (size_t i = offset; i < kept.size() && i < static_cast<size_t>(offset + limit); ++i) {
-      const MatchResult& r = *kept[i];
-      const Participant& p = *by_id[r.participant_id];
+    ASSIGN_OR_RETURN(std::vector<ParticipantMatch> ranked,
+                     RankParticipantsNumeric(*services_.matcher, vacancy_context, eligible,
+                                             filter.ForCatalog(request->include_blocked()),
+                                             PageEnd(offset, limit)));
+    response->set_total_size(static_cast<int>(ranked.size()));
+    response->set_next_page_token(NextPageToken(offset, limit, ranked.size()));
+    for (size_t i = offset; i < ranked.size() && i < static_cast<size_t>(PageEnd(offset, limit));
+         ++i) {
+      const Participant& p = *eligible[static_cast<size_t>(ranked[i].index)];
+      ASSIGN_OR_RETURN(MatchResult r, services_.matcher->Explain(p, vacancy_context));
       v1::CandidateCard* card = response->add_candidates();
       unsigned char digest[SHA256_DIGEST_LENGTH];
       std::string material = absl::StrCat(card_salt_, vacancy.id, "\n", p.id);
