@@ -233,7 +233,8 @@ void AppendCsr(const Eigen::SparseMatrix<float, Eigen::RowMajor>& mat, std::vect
 
 void Export(const Flags& flags, const SyntheticInstance& inst, const TravelModelParams& tp,
             const MatcherParams& mp, const BatchRankResult& result,
-            const std::vector<double>& times, const std::vector<double>& times_1thread) {
+            const std::vector<double>& times, const std::vector<double>& times_1thread,
+            const std::vector<double>& cpu, const std::vector<double>& cpu_1thread) {
   Writer w(flags.out_dir);
   const int n = flags.n, m = flags.m, k = flags.k;
 
@@ -449,6 +450,7 @@ void Export(const Flags& flags, const SyntheticInstance& inst, const TravelModel
       "  \"need_columns\": %d, \"sectors\": %d,\n"
       "  \"engine_seconds\": [%s], \"engine_median_seconds\": %.6f,\n"
       "  \"engine_1thread_seconds\": [%s], \"engine_1thread_median_seconds\": %.6f,\n"
+      "  \"engine_cpu_seconds\": [%s], \"engine_1thread_cpu_seconds\": [%s],\n"
       "  \"stats\": {\"pairs\": %d, \"static_checks\": %d, \"settled_far\": %d, "
       "\"completed\": %d},\n"
       "  \"pt_first_departure\": %d, \"pt_last_departure\": %d,\n"
@@ -458,11 +460,12 @@ void Export(const Flags& flags, const SyntheticInstance& inst, const TravelModel
       n, m, k, flags.seed, flags.threads, flags.include_blocked ? 1 : 0,
       flags.full_population ? 1 : 0, space.size(), sectors, absl::StrJoin(times, ", "),
       Median(times), absl::StrJoin(times_1thread, ", "),
-      times_1thread.empty() ? 0.0 : Median(times_1thread), result.stats.pairs,
-      result.stats.static_checks, result.stats.settled_far, result.stats.completed,
-      tp.public_transport_first_departure_minute, tp.public_transport_last_departure_minute,
-      mp.shared_ride_max_km, mp.hours_blocker_fraction, mp.avoided_penalty, mp.aim_too_low_penalty,
-      mp.max_flexible_start_minutes, mp.flexible_start_step_minutes);
+      times_1thread.empty() ? 0.0 : Median(times_1thread), absl::StrJoin(cpu, ", "),
+      absl::StrJoin(cpu_1thread, ", "), result.stats.pairs, result.stats.static_checks,
+      result.stats.settled_far, result.stats.completed, tp.public_transport_first_departure_minute,
+      tp.public_transport_last_departure_minute, mp.shared_ride_max_km, mp.hours_blocker_fraction,
+      mp.avoided_penalty, mp.aim_too_low_penalty, mp.max_flexible_start_minutes,
+      mp.flexible_start_step_minutes);
   std::FILE* f = std::fopen((flags.out_dir + "/meta.json").c_str(), "w");
   if (f == nullptr || std::fputs(meta.c_str(), f) < 0 || std::fclose(f) != 0) {
     std::fprintf(stderr, "cannot write %s/meta.json\n", flags.out_dir.c_str());
@@ -515,28 +518,40 @@ int Run(const Flags& flags) {
                 cleared_childcare, cleared_flexible);
   }
   std::printf("include_blocked %d\n", flags.include_blocked ? 1 : 0);
-  std::vector<double> times_1thread;
+  // Wall and process CPU time per run (on the shared machine the CPU time is the steadier
+  // figure: it counts only the time this process ran).
+  auto split = [](const std::vector<Timing>& runs, std::vector<double>* wall,
+                  std::vector<double>* cpu) {
+    for (const Timing& t : runs) {
+      wall->push_back(t.wall_seconds);
+      cpu->push_back(t.cpu_seconds);
+    }
+  };
+  auto report = [](const std::string& what, const std::vector<double>& wall,
+                   const std::vector<double>& cpu) {
+    std::vector<std::string> runs;
+    for (size_t r = 0; r < wall.size(); ++r) {
+      runs.push_back(absl::StrFormat("%.0f/%.0f", wall[r] * 1e3, cpu[r] * 1e3));
+    }
+    std::printf("engine RankAll, %s: median %.0f ms wall, %.0f ms CPU (runs wall/CPU: %s ms)\n",
+                what.c_str(), Median(wall) * 1e3, Median(cpu) * 1e3,
+                absl::StrJoin(runs, ", ").c_str());
+  };
+  std::vector<double> times_1thread, cpu_1thread, times, cpu;
   if (flags.threads != 1 && flags.single_thread_runs) {
-    times_1thread = TimeRepeats(flags.repeats, [&] { run(1); });
+    split(TimeRepeatsWithCpu(flags.repeats, [&] { run(1); }), &times_1thread, &cpu_1thread);
   }
-  const std::vector<double> times = TimeRepeats(flags.repeats, [&] { run(flags.threads); });
-  std::vector<std::string> ms;
-  for (double t : times) ms.push_back(absl::StrFormat("%.0f", t * 1e3));
-  std::printf("engine RankAll, %d threads: median %.0f ms (runs: %s ms)\n", flags.threads,
-              Median(times) * 1e3, absl::StrJoin(ms, ", ").c_str());
-  if (!times_1thread.empty()) {
-    ms.clear();
-    for (double t : times_1thread) ms.push_back(absl::StrFormat("%.0f", t * 1e3));
-    std::printf("engine RankAll, 1 thread: median %.0f ms (runs: %s ms)\n",
-                Median(times_1thread) * 1e3, absl::StrJoin(ms, ", ").c_str());
-  }
+  split(TimeRepeatsWithCpu(flags.repeats, [&] { run(flags.threads); }), &times, &cpu);
+  report(absl::StrFormat("%d threads", flags.threads), times, cpu);
+  if (!times_1thread.empty()) report("1 thread", times_1thread, cpu_1thread);
   const BatchRankStats& st = result->stats;
   std::printf("pairs %lld: static checks %lld, settled far %lld, completed %lld; K = %d\n",
               static_cast<long long>(st.pairs), static_cast<long long>(st.static_checks),
               static_cast<long long>(st.settled_far), static_cast<long long>(st.completed),
               st.need_columns);
   if (!flags.out_dir.empty()) {
-    Export(flags, inst, travel_params, matcher_params, *result, times, times_1thread);
+    Export(flags, inst, travel_params, matcher_params, *result, times, times_1thread, cpu,
+           cpu_1thread);
     std::printf("wrote inputs and top-k to %s\n", flags.out_dir.c_str());
   }
   return 0;

@@ -552,17 +552,23 @@ def main():
     ap.add_argument("--tol", type=float, default=1e-4)
     args = ap.parse_args()
     d, meta = load(args.dir)
-    times = []
+    times, cpu = [], []
     for _ in range(args.repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out_p, out_v, stats = reference(d, meta, args.block)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     ref_s = float(np.median(times))
+    ref_cpu = float(np.median(cpu))
+    eng_cpu = float(np.median(meta["engine_cpu_seconds"]))
+    eng1_cpu = (float(np.median(meta["engine_1thread_cpu_seconds"]))
+                if meta["engine_1thread_cpu_seconds"] else 0.0)
     eng_s = meta["engine_median_seconds"]
     eng1_s = meta.get("engine_1thread_median_seconds", 0.0)
     print(f"numpy {np.__version__}, scipy {scipy.__version__}, "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '')}")
-    print(f"reference runs: {', '.join(f'{t * 1e3:.0f}' for t in times)} ms")
+    print(f"reference runs wall/CPU: "
+          f"{', '.join(f'{t * 1e3:.0f}/{c * 1e3:.0f}' for t, c in zip(times, cpu))} ms")
     print(f"schedule / childcare search: {stats['schedule_checked']} pairs checked, "
           f"{stats['schedule_blocked']} blocked by it, {stats['flexible_start']} rely on a "
           f"flexible start; {stats['schedule_seconds'] * 1e3:.0f} ms CPU (last run)")
@@ -573,13 +579,16 @@ def main():
     n, m, k = meta["n"], meta["m"], meta["k"]
     print()
     print(f"full pass, {n} participants x {m} vacancies, top-{k} both ways")
-    print("| implementation | median ms | reference / this |")
-    print("|---|---|---|")
+    print("| implementation | median ms wall | reference / this (wall) | median ms CPU | "
+          "reference / this (CPU) |")
+    print("|---|---|---|---|---|")
     print(f"| engine RankAll, {meta['threads']} threads | {eng_s * 1e3:.0f} | "
-          f"{ref_s / eng_s:.1f}x |")
+          f"{ref_s / eng_s:.1f}x | {eng_cpu * 1e3:.0f} | {ref_cpu / eng_cpu:.1f}x |")
     if eng1_s > 0:
-        print(f"| engine RankAll, 1 thread | {eng1_s * 1e3:.0f} | {ref_s / eng1_s:.1f}x |")
-    print(f"| numpy/scipy reference (block {args.block}) | {ref_s * 1e3:.0f} | 1.0x |")
+        print(f"| engine RankAll, 1 thread | {eng1_s * 1e3:.0f} | {ref_s / eng1_s:.1f}x | "
+              f"{eng1_cpu * 1e3:.0f} | {ref_cpu / eng1_cpu:.1f}x |")
+    print(f"| numpy/scipy reference (block {args.block}) | {ref_s * 1e3:.0f} | 1.0x | "
+          f"{ref_cpu * 1e3:.0f} | 1.0x |")
     print(f"top-{k} agree: {'yes' if bad == 0 else f'NO ({bad} lists differ)'}")
     return 0 if bad == 0 else 1
 
