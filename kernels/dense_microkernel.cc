@@ -27,28 +27,36 @@ constexpr int kPortableCols = 4 * kPortableVectors;
 void PortableKernel(const float* a, const float* b, int64_t d, const float* thresholds, float* out,
                     uint64_t* masks) {
   Float4 acc[kPortableRows][kPortableVectors];
+#pragma GCC unroll 16
   for (int r = 0; r < kPortableRows; ++r) {
+#pragma GCC unroll 16
     for (int v = 0; v < kPortableVectors; ++v) acc[r][v] = Float4{0.0f, 0.0f, 0.0f, 0.0f};
   }
   // d >= 1; a do-while keeps GCC from mirroring the accumulators on the stack.
   int64_t c = 0;
   do {
     Float4 bv[kPortableVectors];
+#pragma GCC unroll 16
     for (int v = 0; v < kPortableVectors; ++v) std::memcpy(&bv[v], b + 4 * v, sizeof(Float4));
+#pragma GCC unroll 16
     for (int r = 0; r < kPortableRows; ++r) {
       const Float4 av = Float4{a[r], a[r], a[r], a[r]};
+#pragma GCC unroll 16
       for (int v = 0; v < kPortableVectors; ++v) acc[r][v] += av * bv[v];
     }
     a += kPortableRows;
     b += kPortableCols;
   } while (++c < d);
+#pragma GCC unroll 16
   for (int r = 0; r < kPortableRows; ++r) {
     float* row = out + r * kPortableCols;
+#pragma GCC unroll 16
     for (int v = 0; v < kPortableVectors; ++v) {
       const Float4 sums = acc[r][v];  // a copy, so that acc itself is never addressed
       std::memcpy(row + 4 * v, &sums, sizeof(Float4));
     }
     uint64_t mask = 0;
+#pragma GCC unroll 16
     for (int l = 0; l < kPortableCols; ++l) {
       if (row[l] >= thresholds[r]) mask |= uint64_t{1} << l;
     }
@@ -70,24 +78,31 @@ __attribute__((target("avx2,fma"))) void Avx2Kernel(const float* a, const float*
                                                     const float* thresholds, float* out,
                                                     uint64_t* masks) {
   __m256 acc[kAvx2Rows][kAvx2Vectors];
+#pragma GCC unroll 16
   for (int r = 0; r < kAvx2Rows; ++r) {
+#pragma GCC unroll 16
     for (int v = 0; v < kAvx2Vectors; ++v) acc[r][v] = _mm256_setzero_ps();
   }
   // d >= 1; a do-while keeps GCC from mirroring the accumulators on the stack.
   int64_t c = 0;
   do {
     __m256 bv[kAvx2Vectors];
+#pragma GCC unroll 16
     for (int v = 0; v < kAvx2Vectors; ++v) bv[v] = _mm256_loadu_ps(b + 8 * v);
+#pragma GCC unroll 16
     for (int r = 0; r < kAvx2Rows; ++r) {
       const __m256 av = _mm256_broadcast_ss(a + r);
+#pragma GCC unroll 16
       for (int v = 0; v < kAvx2Vectors; ++v) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
     }
     a += kAvx2Rows;
     b += kAvx2Cols;
   } while (++c < d);
+#pragma GCC unroll 16
   for (int r = 0; r < kAvx2Rows; ++r) {
     const __m256 threshold = _mm256_broadcast_ss(thresholds + r);
     uint64_t mask = 0;
+#pragma GCC unroll 16
     for (int v = 0; v < kAvx2Vectors; ++v) {
       _mm256_storeu_ps(out + r * kAvx2Cols + 8 * v, acc[r][v]);
       const int bits = _mm256_movemask_ps(_mm256_cmp_ps(acc[r][v], threshold, _CMP_GE_OQ));
@@ -109,24 +124,31 @@ __attribute__((target("avx512f"))) void Avx512Kernel(const float* a, const float
                                                      const float* thresholds, float* out,
                                                      uint64_t* masks) {
   __m512 acc[kAvx512Rows][kAvx512Vectors];
+#pragma GCC unroll 16
   for (int r = 0; r < kAvx512Rows; ++r) {
+#pragma GCC unroll 16
     for (int v = 0; v < kAvx512Vectors; ++v) acc[r][v] = _mm512_setzero_ps();
   }
   // d >= 1; a do-while keeps GCC from mirroring the accumulators on the stack.
   int64_t c = 0;
   do {
     __m512 bv[kAvx512Vectors];
+#pragma GCC unroll 16
     for (int v = 0; v < kAvx512Vectors; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
+#pragma GCC unroll 16
     for (int r = 0; r < kAvx512Rows; ++r) {
       const __m512 av = _mm512_set1_ps(a[r]);
+#pragma GCC unroll 16
       for (int v = 0; v < kAvx512Vectors; ++v) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
     }
     a += kAvx512Rows;
     b += kAvx512Cols;
   } while (++c < d);
+#pragma GCC unroll 16
   for (int r = 0; r < kAvx512Rows; ++r) {
     const __m512 threshold = _mm512_set1_ps(thresholds[r]);
     uint64_t mask = 0;
+#pragma GCC unroll 16
     for (int v = 0; v < kAvx512Vectors; ++v) {
       _mm512_storeu_ps(out + r * kAvx512Cols + 16 * v, acc[r][v]);
       const __mmask16 bits = _mm512_cmp_ps_mask(acc[r][v], threshold, _CMP_GE_OQ);

@@ -13,6 +13,10 @@
 // from +0: with fused multiply-adds in the AVX2 and AVX-512 kernels (bitwise identical
 // to each other), with a rounded product then an add in the portable one.
 //
+// The kernels' fixed-size loops carry `#pragma GCC unroll`: the accumulators stay in
+// registers only when those loops are fully unrolled, which GCC 12 does not do by itself
+// at -O2 (the default RelWithDebInfo build).
+//
 // Every kernel function is defined with internal linkage and compiled only for its own
 // instruction set (GCC/Clang target attributes), so nothing is compiled twice under
 // different flags.
