@@ -557,8 +557,29 @@ class HeuristicSolver {
 
 // ---- Brute force -----------------------------------------------------------------------
 
-void BruteRecurse(const OptInstance& inst, int t, int used, std::vector<int>* label, double* best,
+double PlanValueWith(Evaluator& ev, const std::vector<std::vector<int>>& bundles) {
+  const OptInstance& inst = ev.inst();
+  if (static_cast<int>(bundles.size()) > std::max(1, inst.rules.max_bundles)) return kMinusInf;
+  std::vector<bool> seen(inst.tasks.size(), false);
+  double total = 0;
+  for (std::vector<int> b : bundles) {
+    std::sort(b.begin(), b.end());
+    for (int t : b) {
+      if (t < 0 || t >= static_cast<int>(inst.tasks.size()) || seen[static_cast<size_t>(t)]) {
+        return kMinusInf;
+      }
+      seen[static_cast<size_t>(t)] = true;
+    }
+    const BundleFigures f = ev.Evaluate(b);
+    if (!f.feasible) return kMinusInf;
+    total += f.score;
+  }
+  return total;
+}
+
+void BruteRecurse(Evaluator& ev, int t, int used, std::vector<int>* label, double* best,
                   std::vector<std::vector<int>>* best_bundles, int64_t* evaluated) {
+  const OptInstance& inst = ev.inst();
   const int n = static_cast<int>(inst.tasks.size());
   if (t == n) {
     std::vector<std::vector<int>> bundles(static_cast<size_t>(used));
@@ -568,7 +589,7 @@ void BruteRecurse(const OptInstance& inst, int t, int used, std::vector<int>* la
       }
     }
     ++*evaluated;
-    const double v = PlanValue(inst, bundles);
+    const double v = PlanValueWith(ev, bundles);
     if (v > *best) {
       *best = v;
       *best_bundles = bundles;
@@ -577,7 +598,7 @@ void BruteRecurse(const OptInstance& inst, int t, int used, std::vector<int>* la
   }
   for (int l = -1; l <= used && l < std::max(1, inst.rules.max_bundles); ++l) {
     (*label)[static_cast<size_t>(t)] = l;
-    BruteRecurse(inst, t + 1, l == used ? used + 1 : used, label, best, best_bundles, evaluated);
+    BruteRecurse(ev, t + 1, l == used ? used + 1 : used, label, best, best_bundles, evaluated);
   }
 }
 
@@ -597,23 +618,8 @@ BundleFigures EvaluateBundle(const OptInstance& inst, const std::vector<int>& ta
 }
 
 double PlanValue(const OptInstance& inst, const std::vector<std::vector<int>>& bundles) {
-  if (static_cast<int>(bundles.size()) > std::max(1, inst.rules.max_bundles)) return kMinusInf;
   Evaluator ev(inst);
-  std::vector<bool> seen(inst.tasks.size(), false);
-  double total = 0;
-  for (std::vector<int> b : bundles) {
-    std::sort(b.begin(), b.end());
-    for (int t : b) {
-      if (t < 0 || t >= static_cast<int>(inst.tasks.size()) || seen[static_cast<size_t>(t)]) {
-        return kMinusInf;
-      }
-      seen[static_cast<size_t>(t)] = true;
-    }
-    const BundleFigures f = ev.Evaluate(b);
-    if (!f.feasible) return kMinusInf;
-    total += f.score;
-  }
-  return total;
+  return PlanValueWith(ev, bundles);
 }
 
 OptSolution SolveExact(const OptInstance& inst) { return ExactSolver(inst).Solve(); }
@@ -668,7 +674,8 @@ OptSolution SolveBruteForce(const OptInstance& inst) {
   OptSolution sol;
   std::vector<int> label(inst.tasks.size(), -1);
   double best = 0;  // no bundle at all
-  BruteRecurse(inst, 0, 0, &label, &best, &sol.bundles, &sol.bundles_evaluated);
+  Evaluator ev(inst);
+  BruteRecurse(ev, 0, 0, &label, &best, &sol.bundles, &sol.bundles_evaluated);
   sol.value = best;
   SortBundles(&sol.bundles);
   return sol;

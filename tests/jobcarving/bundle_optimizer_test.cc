@@ -132,6 +132,46 @@ TEST(BundleOptimizerTest, DeterministicAndHeuristicValidOnTwentyTasks) {
   EXPECT_NEAR(PlanValue(inst, a.bundles), a.value, 1e-9 * (1 + std::fabs(a.value)));
 }
 
+TEST(BundleOptimizerTest, PlansAreTheOptimumAndTheOptimaWithoutEachOfItsBundles) {
+  int checked = 0;
+  for (uint64_t seed = 200; seed < 230; ++seed) {
+    const OptInstance inst = RandomInstance(10, 90, 2, seed);
+    const std::vector<OptSolution> plans = SolvePlans(inst, 3, /*exact=*/true);
+    ASSERT_FALSE(plans.empty());
+    EXPECT_NEAR(plans[0].value, SolveBruteForce(inst).value,
+                1e-9 * (1 + std::fabs(plans[0].value)));
+    if (plans[0].bundles.empty()) {
+      EXPECT_EQ(plans.size(), 1u);
+      continue;
+    }
+    // The best alternative is the best of "the optimum without bundle b" over b.
+    double best_alternative = -std::numeric_limits<double>::infinity();
+    for (const std::vector<int>& b : plans[0].bundles) {
+      OptInstance without = inst;
+      without.forbidden.push_back(b);
+      const OptSolution s = SolveBruteForce(without);
+      if (!s.bundles.empty() && s.bundles != plans[0].bundles) {
+        best_alternative = std::max(best_alternative, s.value);
+      }
+    }
+    if (plans.size() > 1) {
+      ++checked;
+      EXPECT_NEAR(plans[1].value, best_alternative, 1e-9 * (1 + std::fabs(best_alternative)));
+      for (size_t i = 1; i < plans.size(); ++i) {
+        EXPECT_NE(plans[i].bundles, plans[0].bundles);
+        EXPECT_LE(plans[i].value, plans[0].value + 1e-9);
+        EXPECT_NEAR(PlanValue(inst, plans[i].bundles), plans[i].value,
+                    1e-9 * (1 + std::fabs(plans[i].value)));
+      }
+    }
+    const std::vector<OptSolution> heuristic = SolvePlans(inst, 3, /*exact=*/false);
+    for (const OptSolution& h : heuristic) {
+      EXPECT_NEAR(PlanValue(inst, h.bundles), h.value, 1e-9 * (1 + std::fabs(h.value)));
+    }
+  }
+  EXPECT_GT(checked, 5);
+}
+
 TEST(BundleOptimizerTest, NothingFeasibleGivesAnEmptyPlan) {
   OptInstance inst = RandomInstance(5, 10, 2, 9);
   inst.rules.min_hours = 1000;
