@@ -269,15 +269,17 @@ int Main(int argc, char** argv) {
     }
     std::fprintf(json,
                  "{\"n\": %lld, \"m\": %lld, \"d\": %lld, \"k\": %d, \"threads\": %d, "
-                 "\"seconds\": [%s], \"median_seconds\": %.6f, \"gflops\": %.3f, "
+                 "\"seconds\": [%s], \"cpu_seconds\": [%s], \"median_seconds\": %.6f, "
+                 "\"gflops\": %.3f, "
                  "\"machine_peak_gflops\": %.3f, \"peak_formula\": \"%s\", "
                  "\"measured_peak_gflops\": %.3f, \"measured_peak_formula\": \"%s\", "
                  "\"instruction_sets\": \"%s\", \"cpu\": \"%s\"}\n",
                  static_cast<long long>(flags.n), static_cast<long long>(flags.m),
                  static_cast<long long>(flags.d), flags.k, flags.threads,
-                 absl::StrJoin(r.seconds, ", ").c_str(), r.median, r.gflops, machine_peak.gflops,
-                 machine_peak.formula.c_str(), measured_peak.gflops, measured_peak.formula.c_str(),
-                 sets.c_str(), cpu.model_name.c_str());
+                 absl::StrJoin(r.seconds, ", ").c_str(), absl::StrJoin(r.cpu_seconds, ", ").c_str(),
+                 r.median, r.gflops, machine_peak.gflops, machine_peak.formula.c_str(),
+                 measured_peak.gflops, measured_peak.formula.c_str(), sets.c_str(),
+                 cpu.model_name.c_str());
     std::fclose(json);
     std::printf("  wrote inputs and top-%d to %s\n", flags.k, dir.c_str());
   }
