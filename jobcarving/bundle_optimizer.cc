@@ -312,8 +312,11 @@ class ExactSolver {
 
 class HeuristicSolver {
  public:
-  HeuristicSolver(const OptInstance& inst, int seeds)
-      : ev_(inst), n_(static_cast<int>(inst.tasks.size())), seeds_(std::max(1, seeds)) {}
+  HeuristicSolver(const OptInstance& inst, int seeds, int neighbourhood)
+      : ev_(inst),
+        n_(static_cast<int>(inst.tasks.size())),
+        seeds_(std::max(1, seeds)),
+        neighbourhood_(std::min(neighbourhood, kMaxExactTasks)) {}
 
   // Several starts: bundles grown up to full time, and (for 2..max_bundles bundles) up
   // to an even share of the movable hours, so that the first bundle does not take the
@@ -343,6 +346,7 @@ class HeuristicSolver {
         if (bundles_.size() == before) break;
         LocalSearch();
       }
+      Neighbourhoods();
       std::vector<std::vector<int>> bundles = bundles_;
       SortBundles(&bundles);
       double value = 0;
@@ -353,11 +357,93 @@ class HeuristicSolver {
         have = true;
       }
     }
-    sol.bundles_evaluated = ev_.evaluations();
+    sol.bundles_evaluated = ev_.evaluations() + sub_evaluations_;
     return sol;
   }
 
  private:
+  // Large-neighbourhood search: for each bundle and each pair of bundles, the exact
+  // optimum over their tasks plus the staying tasks of highest value (at most
+  // `neighbourhood_` tasks in all) replaces them when it is better; then local search
+  // again, until no neighbourhood improves.
+  void Neighbourhoods() {
+    if (neighbourhood_ < 2) return;
+    const OptInstance& inst = ev_.inst();
+    for (int round = 0; round < 50; ++round) {
+      std::vector<std::vector<size_t>> groups;
+      for (size_t i = 0; i < bundles_.size(); ++i) groups.push_back({i});
+      for (size_t i = 0; i < bundles_.size(); ++i) {
+        for (size_t j = i + 1; j < bundles_.size(); ++j) groups.push_back({i, j});
+      }
+      bool improved = false;
+      for (const std::vector<size_t>& group : groups) {
+        std::vector<bool> taken(static_cast<size_t>(n_), false);
+        std::vector<int> tasks;
+        double current = 0;
+        for (size_t g : group) {
+          for (int t : bundles_[g]) tasks.push_back(t);
+          current += BundleScore(bundles_[g]);
+        }
+        if (static_cast<int>(tasks.size()) > neighbourhood_) continue;
+        for (const std::vector<int>& b : bundles_) {
+          for (int t : b) taken[static_cast<size_t>(t)] = true;
+        }
+        std::vector<int> staying;
+        for (int t = 0; t < n_; ++t) {
+          if (!taken[static_cast<size_t>(t)]) staying.push_back(t);
+        }
+        std::stable_sort(staying.begin(), staying.end(),
+                         [&](int a, int b) { return T(a).value > T(b).value; });
+        for (int t : staying) {
+          if (static_cast<int>(tasks.size()) >= neighbourhood_) break;
+          tasks.push_back(t);
+        }
+        std::sort(tasks.begin(), tasks.end());
+        OptInstance sub;
+        sub.pool_size = inst.pool_size;
+        sub.hours = inst.hours;
+        sub.rules = inst.rules;
+        // One more bundle may appear while the plan has fewer than max_bundles.
+        sub.rules.max_bundles =
+            static_cast<int>(group.size()) +
+            (static_cast<int>(bundles_.size()) < std::max(1, inst.rules.max_bundles) ? 1 : 0);
+        std::vector<int> local(static_cast<size_t>(n_), -1);
+        for (size_t i = 0; i < tasks.size(); ++i) {
+          local[static_cast<size_t>(tasks[i])] = static_cast<int>(i);
+          sub.tasks.push_back(T(tasks[i]));
+        }
+        for (const std::vector<int>& f : inst.forbidden) {
+          std::vector<int> mapped;
+          for (int t : f) {
+            if (t >= 0 && t < n_ && local[static_cast<size_t>(t)] >= 0) {
+              mapped.push_back(local[static_cast<size_t>(t)]);
+            }
+          }
+          if (mapped.size() == f.size()) sub.forbidden.push_back(mapped);
+        }
+        const OptSolution best = SolveExact(sub);
+        sub_evaluations_ += best.bundles_evaluated;
+        if (best.value > current + kEps) {
+          std::vector<std::vector<int>> next;
+          for (size_t i = 0; i < bundles_.size(); ++i) {
+            if (std::find(group.begin(), group.end(), i) == group.end())
+              next.push_back(bundles_[i]);
+          }
+          for (const std::vector<int>& b : best.bundles) {
+            std::vector<int> global;
+            for (int t : b) global.push_back(tasks[static_cast<size_t>(t)]);
+            next.push_back(global);
+          }
+          bundles_ = std::move(next);
+          improved = true;
+          break;
+        }
+      }
+      if (!improved) break;
+      LocalSearch();
+    }
+  }
+
   const OptTask& T(int t) const { return ev_.inst().tasks[static_cast<size_t>(t)]; }
 
   // Feasible score of a bundle (kMinusInf when infeasible; an empty bundle scores 0).
@@ -552,6 +638,8 @@ class HeuristicSolver {
   Evaluator ev_;
   int n_;
   int seeds_;
+  int neighbourhood_;
+  int64_t sub_evaluations_ = 0;
   std::vector<std::vector<int>> bundles_;
 };
 
@@ -625,7 +713,7 @@ double PlanValue(const OptInstance& inst, const std::vector<std::vector<int>>& b
 OptSolution SolveExact(const OptInstance& inst) { return ExactSolver(inst).Solve(); }
 
 std::vector<OptSolution> SolvePlans(const OptInstance& inst, int max_plans, bool exact,
-                                    int heuristic_seeds) {
+                                    int heuristic_seeds, int neighbourhood) {
   std::vector<OptSolution> plans;
   std::optional<ExactSolver> solver;
   if (exact) solver.emplace(inst);
@@ -646,7 +734,7 @@ std::vector<OptSolution> SolvePlans(const OptInstance& inst, int max_plans, bool
     }
     OptInstance alt = inst;
     alt.forbidden.insert(alt.forbidden.end(), forbid.begin(), forbid.end());
-    return SolveHeuristic(alt, heuristic_seeds);
+    return SolveHeuristic(alt, heuristic_seeds, neighbourhood);
   };
   plans.push_back(solve({}));
   if (plans[0].bundles.empty() || max_plans <= 1) return plans;
@@ -666,8 +754,8 @@ std::vector<OptSolution> SolvePlans(const OptInstance& inst, int max_plans, bool
   return plans;
 }
 
-OptSolution SolveHeuristic(const OptInstance& inst, int heuristic_seeds) {
-  return HeuristicSolver(inst, heuristic_seeds).Solve();
+OptSolution SolveHeuristic(const OptInstance& inst, int heuristic_seeds, int neighbourhood) {
+  return HeuristicSolver(inst, heuristic_seeds, neighbourhood).Solve();
 }
 
 OptSolution SolveBruteForce(const OptInstance& inst) {

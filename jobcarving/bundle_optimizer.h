@@ -25,10 +25,15 @@
 //     best-first per lowest task; g1[mask] (the best single bundle inside mask, a
 //     subset-max transform) bounds what the remaining bundles can add, so a candidate is
 //     skipped only when it cannot beat the best so far. Exact.
-//   - SolveHeuristic (any size): greedy construction (best bundle grown task by task
-//     from each of up to `heuristic_seeds` seeds), repeated up to max_bundles times,
-//     then local search (move a task between bundles / in or out, swap two tasks) until
-//     no move improves.
+//   - SolveHeuristic (any size): several starts (bundles grown up to full time, or up
+//     to an even share of the movable hours for 2..max_bundles bundles). In each:
+//     greedy construction (best bundle grown task by task from each of up to
+//     `heuristic_seeds` seeds), repeated up to max_bundles times; local search (move a
+//     task between bundles / in or out, swap two tasks) until no move improves; then
+//     large-neighbourhood search: each bundle and each pair of bundles is re-solved
+//     exactly together with the staying tasks of highest value (at most
+//     `neighbourhood` tasks; one more bundle may appear while the plan has fewer than
+//     max_bundles), followed by local search, until nothing improves.
 //   - SolveBruteForce (tests only, at most 12 tasks): every assignment of tasks to
 //     {stay, bundle 1..max_bundles}.
 // All are deterministic: ties keep the first candidate in a fixed order (tasks by index;
@@ -52,6 +57,8 @@
 namespace carvematch {
 
 inline constexpr int kMaxExactTasks = 22;
+// Tasks in one exact sub-problem of the heuristic's large-neighbourhood step.
+inline constexpr int kDefaultNeighbourhood = 12;
 
 struct OptTask {
   double hours = 0;
@@ -111,7 +118,10 @@ bool CompatibleTimes(const std::vector<TimeOfDay>& times);
 double PlanValue(const OptInstance& inst, const std::vector<std::vector<int>>& bundles);
 
 OptSolution SolveExact(const OptInstance& inst);  // tasks.size() <= kMaxExactTasks
-OptSolution SolveHeuristic(const OptInstance& inst, int heuristic_seeds = 48);
+// `neighbourhood`: the size of the exact sub-problems of the large-neighbourhood step
+// (0 or 1 turns it off; at most kMaxExactTasks).
+OptSolution SolveHeuristic(const OptInstance& inst, int heuristic_seeds = 48,
+                           int neighbourhood = kDefaultNeighbourhood);
 OptSolution SolveBruteForce(const OptInstance& inst);  // tasks.size() <= 12
 
 // The best plan and alternatives, at most max_plans (>= 1): plan 1 is the optimum
@@ -121,7 +131,8 @@ OptSolution SolveBruteForce(const OptInstance& inst);  // tasks.size() <= 12
 // The exact solver enumerates the bundles once for all of them.
 // bundles_evaluated of each plan counts that plan's own evaluations.
 std::vector<OptSolution> SolvePlans(const OptInstance& inst, int max_plans, bool exact,
-                                    int heuristic_seeds = 48);
+                                    int heuristic_seeds = 48,
+                                    int neighbourhood = kDefaultNeighbourhood);
 
 }  // namespace carvematch
 

@@ -6,7 +6,8 @@
 //   2. Time of Carve for one 40-task vacancy (target < 100 ms) and for a site with 20
 //      vacancies x 30 tasks (target < 2 s), pool of 200, default options.
 //
-// Usage: carving_bench [--quick]   (fixed seeds; --quick runs fewer instances)
+// Usage: carving_bench [--quick] [--verbose]   (fixed seeds; --quick runs fewer instances,
+// --verbose prints every abstract instance)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -87,7 +88,7 @@ struct Gap {
   }
 };
 
-int Run(bool quick) {
+int Run(bool quick, bool verbose) {
   // ---- 1a. Abstract instances.
   {
     Gap gap;
@@ -106,6 +107,11 @@ int Run(bool quick) {
           heur_s.push_back(Seconds(t1, t2));
         }
         gap.Add(e.value, h.value);
+        if (verbose) {
+          std::printf("  n=%d bundles=%d seed=%d exact %.3f (%zu bundles) heuristic %.3f (%zu)\n",
+                      n, inst.rules.max_bundles, static_cast<int>(seed), e.value, e.bundles.size(),
+                      h.value, h.bundles.size());
+        }
       }
     }
     gap.Print("abstract instances, 12-20 tasks, 1-3 bundles");
@@ -180,6 +186,10 @@ int Run(bool quick) {
 }  // namespace carvematch
 
 int main(int argc, char** argv) {
-  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
-  return carvematch::Run(quick);
+  bool quick = false, verbose = false;
+  for (int i = 1; i < argc; ++i) {
+    quick = quick || std::strcmp(argv[i], "--quick") == 0;
+    verbose = verbose || std::strcmp(argv[i], "--verbose") == 0;
+  }
+  return carvematch::Run(quick, verbose);
 }
