@@ -95,8 +95,8 @@ std::vector<int32_t> SpatialOrder(size_t n, PointOf point_of) {
 // Vacancies are bucketed in a grid of squares of about kFineCellKm (cells), themselves
 // grouped in squares of kCoarseCells x kCoarseCells cells (groups), so that a cell's box
 // is small and one bound settles a whole group of far cells.
-constexpr double kFineCellKm = 1.5;
-constexpr int kCoarseShift = 3;  // groups of 8 x 8 cells (12 km)
+constexpr double kFineCellKm = 3;
+constexpr int kCoarseShift = 2;  // groups of 4 x 4 cells (12 km)
 
 struct GridKey {
   uint64_t group = 0;  // Morton code of the group square
@@ -334,6 +334,7 @@ class Ranker {
     std::vector<float> credit;          // dense best credit of the current participant, per column
     std::vector<double> km;             // distance bounds to the vacancies of one cell
     std::vector<Candidate> candidates;  // of the current participant, to complete
+    std::vector<Entry> order;           // their bounds, index = position in candidates
     std::vector<std::pair<int, double>> blocked_near;  // (q, km): within reach, blocked
     BatchRankStats stats;
   };
@@ -619,14 +620,18 @@ void Ranker::CompleteCandidates(int i, Worker& w) {
   const size_t ii = static_cast<size_t>(i);
   // Best bound first: the heaps fill with the strongest pairs early, so the bounds of
   // the later candidates are more often too weak to enter.
-  std::sort(w.candidates.begin(), w.candidates.end(), [&](const Candidate& a, const Candidate& b) {
-    return EntryBetter()({a.tier_bound, a.score_bound, v_rank_[static_cast<size_t>(a.q)], a.q},
-                         {b.tier_bound, b.score_bound, v_rank_[static_cast<size_t>(b.q)], b.q});
-  });
+  w.order.clear();
+  for (size_t k = 0; k < w.candidates.size(); ++k) {
+    const Candidate& c = w.candidates[k];
+    w.order.push_back(
+        {c.tier_bound, c.score_bound, v_rank_[static_cast<size_t>(c.q)], static_cast<int32_t>(k)});
+  }
+  std::sort(w.order.begin(), w.order.end(), EntryBetter());
   const ParticipantFeatures& pfeat = pf_[ii];
   Heap& p_heap = p_heaps_[ii];
   const int32_t prank = p_rank_[ii], pidx = p_input_[ii];
-  for (const Candidate& c : w.candidates) {
+  for (const Entry& e : w.order) {
+    const Candidate& c = w.candidates[static_cast<size_t>(e.index)];
     const size_t qq = static_cast<size_t>(c.q);
     Heap& v_heap = w.v_heaps[qq];
     const int32_t vrank = v_rank_[qq], vidx = v_input_[qq];
