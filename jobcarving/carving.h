@@ -136,7 +136,7 @@ struct BundleProposal {
   // From Matcher::RankParticipants on `vacancy` plus the skill rule (FitRule).
   int fits_now = 0;
   int fits_with_accommodations = 0;
-  // Of those, how many fit none of the origin vacancies as they are today.
+  // Of those, how many fit none of the input vacancies as they are today.
   int fits_new = 0;
   std::vector<std::string> top_candidate_ids;  // best first (matcher order)
   double objective = 0;  // this bundle's share of the objective (optimiser's figures)

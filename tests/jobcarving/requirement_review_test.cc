@@ -234,6 +234,26 @@ TEST_F(ReviewTest, WeekendAndEarlyAvailability) {
   EXPECT_EQ(items.at("dutch_speaking").pool.fit_as_stated, 0);
 }
 
+TEST_F(ReviewTest, Deterministic) {
+  const RequirementReview a = Review();
+  const RequirementReview b = Review();
+  ASSERT_EQ(a.items.size(), b.items.size());
+  for (size_t i = 0; i < a.items.size(); ++i) {
+    EXPECT_EQ(a.items[i].sentence, b.items[i].sentence);
+    EXPECT_EQ(a.items[i].pool.fit_if_lowered, b.items[i].pool.fit_if_lowered);
+  }
+}
+
+TEST_F(ReviewTest, EmptyPoolCountsZero) {
+  pool_.clear();
+  auto items = ByKey(Review());
+  const RequirementReviewItem& speaking = items.at("dutch_speaking");
+  EXPECT_TRUE(speaking.pool.counts_known);
+  EXPECT_EQ(speaking.pool.pool_size, 0);
+  EXPECT_EQ(speaking.pool.excluded, 0);
+  EXPECT_EQ(speaking.classification, RequirementClass::kEssential);  // classes need no pool
+}
+
 TEST_F(ReviewTest, InvalidInputNamesTheField) {
   ReviewOptions options;
   options.alternative_max_share = 1.5;
