@@ -341,7 +341,8 @@ class Ranker {
 
   void Pass(int pass, int t);
   void RankParticipant(int pass, int i, Worker& w);
-  // The pair (i, q) within reach by the distance bound `km`, in pass 0.
+  // The pair (i, q) within reach by the distance bound `km` and without a static
+  // blocker, in pass 0.
   void NearPair(int i, int q, double km, Worker& w);
   // Completes the candidates NearPair collected for participant i, best bound first,
   // then ranks its blocked pairs within reach.
@@ -561,13 +562,6 @@ void Ranker::FarPair(int i, int q, const Heap& v_limit, Worker& w) {
 
 void Ranker::NearPair(int i, int q, double km, Worker& w) {
   const size_t ii = static_cast<size_t>(i), qq = static_cast<size_t>(q);
-  const bool hard_blocked = CertainlyBlocked(hard_v_[qq], hard_p_[ii], matcher_.params());
-  if (hard_blocked) {
-    ++w.stats.static_blocked;
-    // Ranked only after the participant's other pairs, when its heap is fuller.
-    if (options_.include_blocked) w.blocked_near.emplace_back(q, km);
-    return;
-  }
   const MatcherParams& params = matcher_.params();
   const VacancyFeatures& vfeat = vf_[qq];
   const ParticipantFeatures& pfeat = pf_[ii];
@@ -746,7 +740,14 @@ void Ranker::RankParticipant(int pass, int i, Worker& w) {
         scatter();
         const int n = cell.end - cell.begin;
         if (!bound_) {
-          for (int q = cell.begin; q < cell.end; ++q) NearPair(i, q, 0.0, w);
+          for (int q = cell.begin; q < cell.end; ++q) {
+            if (CertainlyBlocked(hard_v_[static_cast<size_t>(q)], hard_p_[ii], params)) {
+              ++w.stats.static_blocked;
+              if (options_.include_blocked) w.blocked_near.emplace_back(q, 0.0);
+            } else {
+              NearPair(i, q, 0.0, w);
+            }
+          }
           continue;
         }
         const size_t b = static_cast<size_t>(cell.begin);
@@ -759,7 +760,13 @@ void Ranker::RankParticipant(int pass, int i, Worker& w) {
           // BoundCommute's "blocked", without its other work.
           if (km <= reach.own || (bike_lease_[qq] && km <= reach.ebike) ||
               (shared_ride_[qq] && km < params.shared_ride_max_km)) {
-            NearPair(i, cell.begin + j, km, w);
+            if (CertainlyBlocked(hard_v_[qq], hard_p_[ii], params)) {
+              ++w.stats.static_blocked;
+              // Ranked after the participant's other pairs, when its heap is fuller.
+              if (options_.include_blocked) w.blocked_near.emplace_back(cell.begin + j, km);
+            } else {
+              NearPair(i, cell.begin + j, km, w);
+            }
           } else {
             ++w.stats.settled_far;
             if (options_.include_blocked) FarPair(i, cell.begin + j, w.v_heaps[qq], w);

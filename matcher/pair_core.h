@@ -208,7 +208,39 @@ struct HardAbilities {
 };
 HardNeeds HardNeedsOf(const VacancyFeatures& v);
 HardAbilities HardAbilitiesOf(const ParticipantFeatures& p);
-bool CertainlyBlocked(const HardNeeds& v, const HardAbilities& p, const MatcherParams& params);
+// The same conditions as CheckStatic's, cheapest first (inline: the batch kernel calls
+// it for every pair within reach).
+inline bool CertainlyBlocked(const HardNeeds& v, const HardAbilities& p,
+                             const MatcherParams& params) {
+  auto offers = [&](Accommodation a) { return (v.offers & AccommodationBit(a)) != 0; };
+  if (v.licence_mask & ~p.licence_mask) return true;
+  if (v.demands & ~p.capacities) return true;
+  if (v.setting_mask & p.exclusion_mask) return true;
+  if (v.max_lift_kg > 0 && p.max_lift_kg >= 0 && v.max_lift_kg > p.max_lift_kg) return true;
+  for (int li = 0; li < kLanguageSkillCount; ++li) {
+    if (v.dutch_need[li] == 0) continue;
+    const int gap = v.dutch_need[li] - p.dutch[li];
+    if (gap > 1 || (gap == 1 && !offers(Accommodation::kLanguageCoaching))) return true;
+  }
+  if (v.digital_tools > 0) {
+    const int gap = v.digital_tools - p.digital_tools;
+    if (gap > 1 || (gap == 1 && !offers(Accommodation::kWorkplaceLearning))) return true;
+  }
+  if (!(v.hours <= 0 || (v.hours >= p.min_hours && v.hours <= p.max_hours))) {
+    const double lo = p.min_hours, hi = p.max_hours, hours = v.hours;
+    const double off = hours < lo ? (lo - hours) / lo : (hours - hi) / std::max(hi, 1.0);
+    if (!(off <= params.hours_blocker_fraction)) return true;
+  }
+  if (p.has_childcare && (v.shift_days & ~p.care_days) &&
+      !offers(Accommodation::kChildcareSupport)) {
+    return true;
+  }
+  if (!p.always_available && !offers(Accommodation::kFlexibleStart) &&
+      !v.all_shifts->Within(*p.availability)) {
+    return true;
+  }
+  return false;
+}
 
 // Lower bound of the tier and upper bound of the score of a pair from its static part.
 Tier TierLowerBound(const StaticPart& s);
