@@ -63,6 +63,9 @@ struct Vacancy {
   int capacity = 1;
   double hourly_cost_eur = 0;
   VacancyStatus status = VacancyStatus::kOpen;
+  // For a job carved out of other vacancies (CarvingService.PublishBundle): the ids of
+  // the vacancies its tasks came from, in the order given; empty otherwise.
+  std::vector<std::string> carved_from;
   int64_t create_time_unix = 0;
   int64_t update_time_unix = 0;
 

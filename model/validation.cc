@@ -256,6 +256,17 @@ absl::Status ValidateVacancy(const Vacancy& v, const Employer& employer,
   }
   if (v.capacity < 1 || v.capacity > 10000) c.Add("capacity", "outside 1..10000");
   if (v.hourly_cost_eur < 0) c.Add("hourly_cost_eur", "must not be negative");
+  std::set<std::string> origins;
+  for (size_t i = 0; i < v.carved_from.size(); ++i) {
+    const std::string& origin = v.carved_from[i];
+    if (!IsValidId(origin)) {
+      c.Add("carved_from" + Index(i), "not a vacancy id");
+    } else if (origin == v.id) {
+      c.Add("carved_from" + Index(i), "a vacancy cannot be carved from itself");
+    } else if (!origins.insert(origin).second) {
+      c.Add("carved_from" + Index(i), "appears twice");
+    }
+  }
   return c.Finish("invalid vacancy");
 }
 

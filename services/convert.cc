@@ -292,6 +292,7 @@ Vacancy VacancyFromProto(const v1::Vacancy& v, std::vector<FieldViolation>* viol
   out.hourly_cost_eur = v.hourly_cost_eur();
   out.status = v.status() == v1::VACANCY_STATUS_UNSPECIFIED ? VacancyStatus::kOpen
                                                             : Cast<VacancyStatus>(v.status());
+  out.carved_from.assign(v.carved_from().begin(), v.carved_from().end());
   out.create_time_unix = v.create_time().seconds();
   out.update_time_unix = v.update_time().seconds();
   violations->insert(violations->end(), c.violations().begin(), c.violations().end());
@@ -339,6 +340,7 @@ v1::Vacancy VacancyToProto(const Vacancy& v) {
   out.set_capacity(v.capacity);
   out.set_hourly_cost_eur(v.hourly_cost_eur);
   out.set_status(ToProtoEnum<v1::VacancyStatus>(v.status));
+  for (const std::string& origin : v.carved_from) out.add_carved_from(origin);
   if (v.create_time_unix > 0) out.mutable_create_time()->set_seconds(v.create_time_unix);
   if (v.update_time_unix > 0) out.mutable_update_time()->set_seconds(v.update_time_unix);
   return out;

@@ -475,6 +475,7 @@ void Decode(Decoder& d, const json& j, Vacancy* out) {
       .Field("capacity", &out->capacity)
       .Field("hourly_cost_eur", &out->hourly_cost_eur)
       .Field("status", &out->status)
+      .Field("carved_from", &out->carved_from)
       .Field("create_time_unix", &out->create_time_unix)
       .Field("update_time_unix", &out->update_time_unix);
   r.Finish();
@@ -716,6 +717,8 @@ void to_json(json& j, const Vacancy& v) {
            {"status", EnumJson(kVacancyStatuses, v.status)},
            {"create_time_unix", v.create_time_unix},
            {"update_time_unix", v.update_time_unix}};
+  // Written only for carved jobs, so other vacancies' documents stay as they were.
+  if (!v.carved_from.empty()) j["carved_from"] = v.carved_from;
 }
 
 // ---------------------------------------------------------------------------

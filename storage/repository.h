@@ -96,6 +96,12 @@ struct NewApiKey {
   std::string plaintext;  // "cm_" + 64 hex digits (32 random bytes)
 };
 
+// The result of Repository::CreateCarvedVacancy.
+struct CarvedVacancy {
+  Vacancy vacancy;               // the new vacancy as stored
+  std::vector<Vacancy> origins;  // the updated origins as stored, in carved_from order
+};
+
 // Read-modify-write callback of the Update methods: change the resource in place, or
 // return an error to abandon the update (nothing is written, the error is returned).
 template <typename T>
@@ -142,6 +148,21 @@ class Repository {
                                                 const Mutator<Vacancy>& mutate) = 0;
   virtual absl::Status DeleteVacancy(const std::string& id) = 0;
   virtual absl::StatusOr<ListPage<Vacancy>> ListVacancies(const VacancyListQuery& query) = 0;
+
+  // --- carving (CarvingService.PublishBundle) ---
+  // Creates `carved`, a job made of tasks taken from the vacancies listed in
+  // carved.carved_from, and updates each of those origins with `update_origin`
+  // (read-modify-write as UpdateVacancy; the mutator sees which origin by its id), all
+  // in one transaction: either the new vacancy and every updated origin are stored, or
+  // nothing is. The new vacancy is created first, then the origins in carved_from order.
+  // - InvalidArgument: carved_from is empty;
+  // - FailedPrecondition: an origin does not exist or has another employer than
+  //   `carved`; the employer of `carved` does not exist;
+  // - AlreadyExists: the id of `carved` is taken;
+  // - any error `update_origin` returns (nothing is written).
+  // Returns what is stored.
+  virtual absl::StatusOr<CarvedVacancy> CreateCarvedVacancy(
+      const Vacancy& carved, const Mutator<Vacancy>& update_origin) = 0;
 
   // --- API keys ---
   // Creates a key for the organisation (creating the organisation if needed).

@@ -724,6 +724,36 @@ absl::StatusOr<Vacancy> SqliteRepository::UpdateVacancy(const std::string& id,
 absl::Status SqliteRepository::DeleteVacancy(const std::string& id) {
   return Transact(TxKind::kWrite, [&] { return DeleteLocked<Vacancy>(id); });
 }
+absl::StatusOr<CarvedVacancy> SqliteRepository::CreateCarvedVacancy(
+    const Vacancy& carved, const Mutator<Vacancy>& update_origin) {
+  if (carved.carved_from.empty()) {
+    return InvalidField("vacancy.carved_from", "a carved vacancy names its origins");
+  }
+  return Transact(TxKind::kWrite, [&]() -> absl::StatusOr<CarvedVacancy> {
+    CarvedVacancy out;
+    ASSIGN_OR_RETURN(out.vacancy, CreateLocked(carved));
+    for (const std::string& origin_id : carved.carved_from) {
+      absl::StatusOr<Vacancy> origin = GetLocked<Vacancy>(origin_id);
+      if (absl::IsNotFound(origin.status())) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("origin vacancy \"", origin_id, "\" does not exist"));
+      }
+      RETURN_IF_ERROR(origin.status());
+      if (origin->employer_id != carved.employer_id) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("origin vacancy \"", origin_id, "\" belongs to employer \"",
+                         origin->employer_id, "\", not \"", carved.employer_id, "\""));
+      }
+      ASSIGN_OR_RETURN(Vacancy updated, UpdateLocked(origin_id, update_origin));
+      if (updated.employer_id != carved.employer_id) {
+        return InvalidField("vacancy.employer_id", "an origin's employer cannot change");
+      }
+      out.origins.push_back(std::move(updated));
+    }
+    return out;
+  });
+}
+
 absl::StatusOr<ListPage<Vacancy>> SqliteRepository::ListVacancies(const VacancyListQuery& query) {
   std::string where = "SELECT v.doc, v.id FROM vacancies v";
   std::vector<SqlParam> params;

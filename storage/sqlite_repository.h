@@ -90,6 +90,9 @@ class SqliteRepository final : public Repository {
   absl::Status DeleteVacancy(const std::string& id) override;
   absl::StatusOr<ListPage<Vacancy>> ListVacancies(const VacancyListQuery& query) override;
 
+  absl::StatusOr<CarvedVacancy> CreateCarvedVacancy(const Vacancy& carved,
+                                                    const Mutator<Vacancy>& update_origin) override;
+
   absl::StatusOr<NewApiKey> CreateApiKey(const std::string& organisation_id,
                                          const std::string& role) override;
   absl::StatusOr<ApiKeyInfo> Authenticate(const std::string& plaintext) override;

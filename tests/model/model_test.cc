@@ -11,6 +11,7 @@ namespace carvematch {
 namespace {
 
 using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::IsEmpty;
 using ::testing::Not;
@@ -114,6 +115,30 @@ TEST(ValidationTest, VacancyTaskHoursAndSite) {
   v.site_id = "main";
   v.hours_per_week = 25;
   EXPECT_THAT(ViolationsOf(ValidateVacancy(v, e, FakeCatalog())), IsEmpty());
+}
+
+TEST(ValidationTest, VacancyCarvedFromNamesOtherDistinctVacancies) {
+  Employer e;
+  e.id = "e-1";
+  e.organisation_id = "org-e";
+  e.display_name = "Hospital";
+  e.sites = {{"main", "Main", {{51.2, 4.4}, "Aalst", ""}}};
+  Vacancy v;
+  v.id = "v-1-carve-1";
+  v.employer_id = "e-1";
+  v.site_id = "main";
+  v.title = "Logistics assistant";
+  v.shifts = {{Weekday::kMonday, 420, 900}};
+  v.hours_per_week = 20;
+  v.contract_type = ContractType::kOpenEnded;
+  v.carved_from = {"v-1", "v-2"};
+  EXPECT_THAT(ViolationsOf(ValidateVacancy(v, e, FakeCatalog())), IsEmpty());
+  v.carved_from = {"v-1", "V 2", "v-1-carve-1", "v-1"};
+  std::vector<FieldViolation> errors = ViolationsOf(ValidateVacancy(v, e, FakeCatalog()));
+  std::vector<std::string> fields;
+  for (const FieldViolation& f : errors) fields.push_back(f.field);
+  EXPECT_THAT(fields, ElementsAre("vacancy.carved_from[1]", "vacancy.carved_from[2]",
+                                  "vacancy.carved_from[3]"));
 }
 
 TEST(IdTest, AcceptsOnlyLowercaseDashIds) {

@@ -95,6 +95,7 @@ Vacancy FullVacancy(const std::string& id, const std::string& employer_id) {
   v.capacity = 3;
   v.hourly_cost_eur = 31.07;
   v.status = VacancyStatus::kClosed;
+  v.carved_from = {"v-origin-a", "v-origin-b"};
   return v;
 }
 

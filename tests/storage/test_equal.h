@@ -124,6 +124,7 @@ inline void ExpectSame(const Vacancy& a, const Vacancy& b) {
   EXPECT_EQ(a.capacity, b.capacity);
   EXPECT_EQ(a.hourly_cost_eur, b.hourly_cost_eur);
   EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.carved_from, b.carved_from);
   EXPECT_EQ(a.create_time_unix, b.create_time_unix);
   EXPECT_EQ(a.update_time_unix, b.update_time_unix);
 }
