@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <numeric>
 #include <string>
@@ -205,6 +206,20 @@ void KmLowerBounds(const Point& a, const double* lat, const double* lon, const d
   }
 }
 
+// The best score a pair can have given its skills, the best commute points and the
+// vacancy's sustainability points: every other part at its maximum, no penalty.
+double ScoreBoundFromSkills(float coverage_essential, float coverage_optional,
+                            double commute_points, double sustainability) {
+  ScoreParts best;
+  best.skills = SkillsPart(coverage_essential, coverage_optional);
+  best.commute = commute_points;
+  best.language = 15;
+  best.hours = 10;
+  best.preferences = 10;
+  best.sustainability = sustainability;
+  return TotalScore(best);
+}
+
 // What the straight-line distance says about a pair's commute.
 struct CommuteBound {
   bool blocked = false;              // certainly a commute blocker (0 points)
@@ -332,6 +347,7 @@ class Ranker {
   struct Worker {
     std::vector<Heap> v_heaps;          // per vacancy position
     std::vector<float> credit;          // dense best credit of the current participant, per column
+    std::vector<int> touched;           // the columns of `credit` set (to reset)
     std::vector<double> km;             // distance bounds to the vacancies of one cell
     std::vector<Candidate> candidates;  // of the current participant, to complete
     std::vector<Entry> order;           // their bounds, index = position in candidates
@@ -383,7 +399,8 @@ class Ranker {
   std::vector<HardAbilities> hard_p_;
   std::vector<Point> home_points_;
   std::vector<Reach> reach_;
-  std::vector<std::vector<std::pair<int, float>>> best_;
+  std::unique_ptr<NeedSpace> space_;
+  const Participant* const* participants_ = nullptr;  // by input index
 
   // The pass.
   std::vector<Heap> p_heaps_;
@@ -429,9 +446,9 @@ absl::Status Ranker::Prepare(const std::vector<const Participant*>& participants
   });
   std::vector<const Vacancy*> rows(nv);
   for (size_t q = 0; q < nv; ++q) rows[q] = vacancies[static_cast<size_t>(v_input_[q])].vacancy;
-  NeedSpace space(credit);
-  const RequirementMatrix reqs = BuildRequirementMatrix(rows, &space);
-  k_cols_ = space.size();
+  space_ = std::make_unique<NeedSpace>(credit);
+  const RequirementMatrix reqs = BuildRequirementMatrix(rows, space_.get());
+  k_cols_ = space_->size();
   v_rank_.resize(nv);
   vf_.reserve(nv);
   site_lat_.reserve(nv);
@@ -497,7 +514,7 @@ absl::Status Ranker::Prepare(const std::vector<const Participant*>& participants
   hard_p_.resize(np);
   home_points_.resize(np);
   reach_.resize(np);
-  best_.resize(np);
+  participants_ = participants.data();
   std::atomic<int> next{0};
   auto build = [&]() {
     for (int i = next++; i < static_cast<int>(np); i = next++) {
@@ -508,7 +525,6 @@ absl::Status Ranker::Prepare(const std::vector<const Participant*>& participants
       hard_p_[ii] = HardAbilitiesOf(pf_[ii]);
       home_points_[ii] = ToPoint(pf_[ii].home);
       if (bound_) reach_[ii] = ReachOf(*bound_, pf_[ii]);
-      best_[ii] = SparseBestCredit(p, space, credit);
     }
   };
   std::vector<std::thread> pool;
@@ -543,13 +559,7 @@ void Ranker::FarPair(int i, int q, const Heap& v_limit, Worker& w) {
   float ce, co;
   Coverage(q, w, &ce, &co);
   const VacancyFeatures& vfeat = vf_[qq];
-  ScoreParts best_parts;
-  best_parts.skills = SkillsPart(ce, co);
-  best_parts.language = 15;
-  best_parts.hours = 10;
-  best_parts.preferences = 10;
-  best_parts.sustainability = vfeat.sustainability;
-  const double ub = TotalScore(best_parts);
+  const double ub = ScoreBoundFromSkills(ce, co, 0.0, vfeat.sustainability);
   const bool to_p = p_heap.WouldKeep({Tier::kBlocked, ub, vrank, vidx});
   const bool to_v = v_limit.WouldKeep({Tier::kBlocked, ub, prank, pidx});
   if (!to_p && !to_v) return;
@@ -576,14 +586,7 @@ void Ranker::NearPair(int i, int q, double km, Worker& w) {
   // The best this pair can be before the other checks: the best tier the blockers and
   // the commute allow, every other part at its maximum.
   {
-    ScoreParts best_parts;
-    best_parts.skills = SkillsPart(ce, co);
-    best_parts.commute = cb.max_points;
-    best_parts.language = 15;
-    best_parts.hours = 10;
-    best_parts.preferences = 10;
-    best_parts.sustainability = vfeat.sustainability;
-    const double ub = TotalScore(best_parts);
+    const double ub = ScoreBoundFromSkills(ce, co, cb.max_points, vfeat.sustainability);
     const Tier tier = cb.needs_accommodation ? Tier::kFitsWithAccommodations : Tier::kFits;
     if (!p_heap.WouldKeep({tier, ub, vrank, vidx}) && !v_heap.WouldKeep({tier, ub, prank, pidx})) {
       ++w.stats.bounded_out;
@@ -667,14 +670,7 @@ void Ranker::BlockedNearPair(int i, int q, double km, Worker& w) {
   if (bound_) cb = BoundCommute(*bound_, pfeat, reach_[ii], vfeat, km, params);
   float ce, co;
   Coverage(q, w, &ce, &co);
-  ScoreParts best_parts;
-  best_parts.skills = SkillsPart(ce, co);
-  best_parts.commute = cb.max_points;
-  best_parts.language = 15;
-  best_parts.hours = 10;
-  best_parts.preferences = 10;
-  best_parts.sustainability = vfeat.sustainability;
-  const double ub = TotalScore(best_parts);
+  const double ub = ScoreBoundFromSkills(ce, co, cb.max_points, vfeat.sustainability);
   if (!p_heap.WouldKeep({Tier::kBlocked, ub, vrank, vidx}) &&
       !v_heap.WouldKeep({Tier::kBlocked, ub, prank, pidx})) {
     ++w.stats.bounded_out;
@@ -708,7 +704,8 @@ void Ranker::RankParticipant(int pass, int i, Worker& w) {
   bool scattered = false;
   auto scatter = [&] {
     if (scattered) return;
-    for (const auto& [col, amount] : best_[ii]) w.credit[static_cast<size_t>(col)] = amount;
+    ScatterBestCredit(*participants_[static_cast<size_t>(p_input_[ii])], *space_, matcher_.credit(),
+                      w.credit.data(), &w.touched);
     scattered = true;
   };
   // Pass 1 visits only the cells out of reach, and only the vacancies that can still
@@ -784,7 +781,8 @@ void Ranker::RankParticipant(int pass, int i, Worker& w) {
   }
   if (pass == 0) CompleteCandidates(i, w);
   if (scattered) {
-    for (const auto& entry : best_[ii]) w.credit[static_cast<size_t>(entry.first)] = 0;
+    for (int col : w.touched) w.credit[static_cast<size_t>(col)] = 0;
+    w.touched.clear();
   }
 }
 

@@ -99,6 +99,26 @@ BestCredit ComputeBestCredit(const Participant& participant, const NeedSpace& sp
   return best;
 }
 
+void ScatterBestCredit(const Participant& participant, const NeedSpace& space,
+                       const SkillCredit& credit, float* dense, std::vector<int>* touched) {
+  auto offer = [&](int col, const SkillClaim& s, float c) {
+    const float amount = c * LevelFactor(s.level, space.level(col));
+    if (amount > dense[col]) {
+      dense[col] = amount;
+      touched->push_back(col);
+    }
+  };
+  for (const SkillClaim& s : participant.skills) {
+    for (int col : space.ColumnsOfUri(s.skill_uri)) offer(col, s, 1.0f);
+    const int have = credit.Index(s.skill_uri);
+    if (have < 0) continue;
+    for (const CreditEdge& e : credit.Related(have)) {
+      if (e.need == have) continue;
+      for (int col : space.ColumnsOfIndex(e.need)) offer(col, s, e.credit);
+    }
+  }
+}
+
 std::vector<std::pair<int, float>> SparseBestCredit(const Participant& participant,
                                                     const NeedSpace& space,
                                                     const SkillCredit& credit) {

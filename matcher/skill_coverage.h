@@ -85,6 +85,12 @@ struct BestCredit {
 BestCredit ComputeBestCredit(const Participant& participant, const NeedSpace& space,
                              const SkillCredit& credit);
 
+// ComputeBestCredit(...).amount scattered into `dense` (space.size() floats, all 0 on
+// entry): dense[col] = the best credit; the columns set are appended to `touched` (with
+// repeats) so that the caller can reset them. Bit-identical to the dense vectors.
+void ScatterBestCredit(const Participant& participant, const NeedSpace& space,
+                       const SkillCredit& credit, float* dense, std::vector<int>* touched);
+
 // The nonzero entries of ComputeBestCredit(...).amount as (column, amount), sorted by
 // column, without the dense vectors of size space.size() (for many participants over a
 // large space). The amounts are bit-identical to the dense ones.
