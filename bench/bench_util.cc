@@ -80,6 +80,30 @@ double MeasureClockGhz() {
 #endif
 }
 
+double MeasureClockGhzOnCpuTime() {
+#if defined(__x86_64__)
+  auto thread_seconds = [] {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+  };
+  double best = 0;
+  for (int rep = 0; rep < 3; ++rep) {
+    uint64_t x = 3;
+    constexpr uint64_t kIterations = 50'000'000;
+    const double start = thread_seconds();
+    for (uint64_t i = 0; i < kIterations; ++i) {
+      asm volatile("imul %0, %0\n\timul %0, %0" : "+r"(x));
+    }
+    const double seconds = thread_seconds() - start;
+    best = std::max(best, 2.0 * 3.0 * kIterations / seconds / 1e9);
+  }
+  return best;
+#else
+  return 0;
+#endif
+}
+
 std::vector<double> TimeRepeats(int repeats, const std::function<void()>& fn) {
   std::vector<double> times;
   for (int r = 0; r < repeats; ++r) {

@@ -34,6 +34,10 @@ Peak PeakGflops(double ghz, int cores, int fma_units, int lanes);
 // multiplies (3 cycles each on current x86 cores); 0 when not on x86-64. Under a
 // hypervisor /proc/cpuinfo reports the nominal clock, which can be far below this.
 double MeasureClockGhz();
+// The same, timed with this thread's CPU time instead of the wall clock, so that other
+// processes sharing the core do not lower the figure (the wall-clock version reads about
+// half the clock when another busy process shares the core).
+double MeasureClockGhzOnCpuTime();
 int MachineLanes(const CpuInfo& cpu);
 // Lanes of the widest instruction set named in an Eigen::SimdInstructionSetsInUse() string.
 int LanesOfInstructionSets(const std::string& sets);
