@@ -43,6 +43,9 @@
 //     drops blocked pairs too.
 //   --single_thread_runs (default 1): 0 skips the 1-thread timing runs.
 //   --full_population (default 1): 0 takes childcare and flexible start out.
+//   --check_renderer=N (default 0): re-evaluates every pair in the first N participants'
+//     lists with the per-pair renderer (Matcher::Explain) and reports pairs whose tier
+//     or score differs from RankAll's.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -73,6 +76,7 @@ struct Flags {
   bool include_blocked = true;     // BatchRankOptions.include_blocked (and the reference's)
   bool single_thread_runs = true;  // false: no 1-thread timing runs
   bool full_population = true;     // false: take childcare and flexible start out
+  int check_renderer = 0;          // participants whose lists are re-evaluated by Explain
   std::string out_dir;
 };
 
@@ -101,6 +105,8 @@ bool ParseFlags(int argc, char** argv, Flags& flags) {
       flags.threads = static_cast<int>(v);
     } else if (name == "--repeats") {
       flags.repeats = static_cast<int>(v);
+    } else if (name == "--check_renderer") {
+      flags.check_renderer = static_cast<int>(v);
     } else if (name == "--seed") {
       flags.seed = static_cast<uint64_t>(v);
     } else if (name == "--include_blocked" || name == "--single_thread_runs" ||
@@ -549,6 +555,33 @@ int Run(const Flags& flags) {
               static_cast<long long>(st.pairs), static_cast<long long>(st.static_checks),
               static_cast<long long>(st.settled_far), static_cast<long long>(st.completed),
               st.need_columns);
+  if (flags.check_renderer > 0) {
+    // The per-pair renderer (Matcher::Explain) on every pair in the first participants'
+    // lists: tier and score must be the batch path's, bit for bit.
+    int64_t checked = 0, differ = 0;
+    const int upto = std::min(flags.check_renderer, flags.n);
+    for (int i = 0; i < upto; ++i) {
+      for (const RankedVacancy& e : result->for_participant[static_cast<size_t>(i)]) {
+        absl::StatusOr<MatchResult> r =
+            matcher.Explain(*inst.participant_ptrs[static_cast<size_t>(i)],
+                            inst.contexts[static_cast<size_t>(e.vacancy)]);
+        ++checked;
+        if (!r.ok() || r->tier != e.tier || r->score != e.score) {
+          if (++differ <= 5) {
+            std::printf(
+                "renderer differs: participant %d, vacancy %d: batch tier %d score %.17g, "
+                "renderer %s\n",
+                i, static_cast<int>(e.vacancy), static_cast<int>(e.tier), e.score,
+                r.ok() ? absl::StrFormat("tier %d score %.17g", static_cast<int>(r->tier), r->score)
+                             .c_str()
+                       : r.status().ToString().c_str());
+          }
+        }
+      }
+    }
+    std::printf("renderer check: %lld pairs of the first %d participants' lists, %lld differ\n",
+                static_cast<long long>(checked), upto, static_cast<long long>(differ));
+  }
   if (!flags.out_dir.empty()) {
     Export(flags, inst, travel_params, matcher_params, *result, times, times_1thread, cpu,
            cpu_1thread);
@@ -566,7 +599,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: full_pass_bench [--n=20000] [--m=5000] [--k=10] [--threads=2] "
                  "[--repeats=3] [--seed=7] [--include_blocked=0|1] [--single_thread_runs=0|1] "
-                 "[--full_population=0|1] [--out_dir=DIR]\n");
+                 "[--full_population=0|1] [--check_renderer=N] [--out_dir=DIR]\n");
     return 2;
   }
   return carvematch::bench::Run(flags);
