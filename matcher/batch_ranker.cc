@@ -345,12 +345,18 @@ class Ranker {
   };
   // Per worker thread.
   struct Worker {
-    std::vector<Heap> v_heaps;          // per vacancy position
-    std::vector<float> credit;          // dense best credit of the current participant, per column
-    std::vector<int> touched;           // the columns of `credit` set (to reset)
-    std::vector<double> km;             // distance bounds to the vacancies of one cell
-    std::vector<Candidate> candidates;  // of the current participant, to complete
-    std::vector<Entry> order;           // their bounds, index = position in candidates
+    std::vector<Heap> v_heaps;  // per vacancy position
+    std::vector<float> credit;  // dense best credit of the current participant, per column
+    std::vector<int> touched;   // the columns of `credit` set (to reset)
+    // Pass 1: the coverage sums of every vacancy sharing a column with the participant
+    // (from the postings); the others have sums 0.
+    bool summed = false;
+    std::vector<double> ess_sum, opt_sum;  // by position
+    std::vector<uint8_t> q_summed;         // by position
+    std::vector<int> q_list;               // positions with sums (to reset)
+    std::vector<double> km;                // distance bounds to the vacancies of one cell
+    std::vector<Candidate> candidates;     // of the current participant, to complete
+    std::vector<Entry> order;              // their bounds, index = position in candidates
     std::vector<std::pair<int, double>> blocked_near;  // (q, km): within reach, blocked
     BatchRankStats stats;
   };
@@ -368,8 +374,12 @@ class Ranker {
   // A pair certainly BLOCKED by its commute (0 points): pushed when its exact score can
   // enter a heap; `v_limit` is the heap that decides for the vacancy side.
   void FarPair(int i, int q, const Heap& v_limit, Worker& w);
-  // Coverage sums of vacancy q for the participant in w.credit.
+  // Coverage of vacancy q for the participant in w.credit (from w's sums once
+  // SumThroughPostings ran).
   void Coverage(int q, const Worker& w, float* essential, float* optional) const;
+  // Pass 1: sums every vacancy's coverage for the participant in w.credit at once,
+  // walking the postings of its credited columns.
+  void SumThroughPostings(Worker& w);
   void ReportProgress(int64_t pairs);
 
   const Matcher& matcher_;
@@ -387,6 +397,8 @@ class Ranker {
   std::vector<int> req_begin_;  // CSR over positions: essential columns first...
   std::vector<int> opt_begin_;  // ...then optional ones, up to req_begin_[q + 1]
   std::vector<int> req_cols_;
+  std::vector<int> post_begin_;  // CSR over need columns
+  std::vector<int> postings_;
   std::vector<Cell> cells_;
   std::vector<Cell> groups_;  // kCellsPerGroup cells each
   int k_cols_ = 0;
@@ -473,6 +485,21 @@ absl::Status Ranker::Prepare(const std::vector<const Participant*>& participants
     }
   }
   req_begin_[nv] = static_cast<int>(req_cols_.size());
+  // Postings: per need column, the vacancies asking it (2 q + 1 when essential).
+  post_begin_.assign(static_cast<size_t>(k_cols_) + 1, 0);
+  for (int col : req_cols_) ++post_begin_[static_cast<size_t>(col) + 1];
+  for (size_t c = 1; c < post_begin_.size(); ++c) post_begin_[c] += post_begin_[c - 1];
+  postings_.resize(req_cols_.size());
+  {
+    std::vector<int> fill(post_begin_.begin(), post_begin_.end() - 1);
+    for (size_t q = 0; q < nv; ++q) {
+      for (int r = req_begin_[q]; r < req_begin_[q + 1]; ++r) {
+        const int col = req_cols_[static_cast<size_t>(r)];
+        postings_[static_cast<size_t>(fill[static_cast<size_t>(col)]++)] =
+            2 * static_cast<int>(q) + (r < opt_begin_[q] ? 1 : 0);
+      }
+    }
+  }
   hard_v_.reserve(nv);
   for (const VacancyFeatures& f : vf_) {
     hard_v_.push_back(HardNeedsOf(f));
@@ -539,12 +566,42 @@ void Ranker::Coverage(int q, const Worker& w, float* essential, float* optional)
   const int b = req_begin_[qq], o = opt_begin_[qq], e = req_begin_[qq + 1];
   // Sums of float credits in double: exact, so the order of the terms does not matter.
   double ess = 0, opt = 0;
-  for (int r = b; r < o; ++r)
-    ess += w.credit[static_cast<size_t>(req_cols_[static_cast<size_t>(r)])];
-  for (int r = o; r < e; ++r)
-    opt += w.credit[static_cast<size_t>(req_cols_[static_cast<size_t>(r)])];
+  if (w.summed) {
+    if (w.q_summed[qq]) {
+      ess = w.ess_sum[qq];
+      opt = w.opt_sum[qq];
+    }
+  } else {
+    for (int r = b; r < o; ++r) {
+      ess += w.credit[static_cast<size_t>(req_cols_[static_cast<size_t>(r)])];
+    }
+    for (int r = o; r < e; ++r) {
+      opt += w.credit[static_cast<size_t>(req_cols_[static_cast<size_t>(r)])];
+    }
+  }
   *essential = CoverageRatio(ess, o - b);
   *optional = CoverageRatio(opt, e - o);
+}
+
+void Ranker::SumThroughPostings(Worker& w) {
+  std::sort(w.touched.begin(), w.touched.end());
+  w.touched.erase(std::unique(w.touched.begin(), w.touched.end()), w.touched.end());
+  for (int col : w.touched) {
+    const double amount = w.credit[static_cast<size_t>(col)];
+    for (int k = post_begin_[static_cast<size_t>(col)];
+         k < post_begin_[static_cast<size_t>(col) + 1]; ++k) {
+      const int code = postings_[static_cast<size_t>(k)];
+      const size_t qq = static_cast<size_t>(code / 2);
+      if (!w.q_summed[qq]) {
+        w.q_summed[qq] = 1;
+        w.ess_sum[qq] = 0;
+        w.opt_sum[qq] = 0;
+        w.q_list.push_back(code / 2);
+      }
+      (code % 2 ? w.ess_sum : w.opt_sum)[qq] += amount;
+    }
+  }
+  w.summed = true;
 }
 
 void Ranker::FarPair(int i, int q, const Heap& v_limit, Worker& w) {
@@ -773,7 +830,10 @@ void Ranker::RankParticipant(int pass, int i, Worker& w) {
         for (int q = cell.begin; q < cell.end; ++q) {
           const size_t qq = static_cast<size_t>(q);
           if (!p_open && !v_open_[qq]) continue;
-          scatter();
+          if (!scattered) {
+            scatter();
+            SumThroughPostings(w);
+          }
           FarPair(i, q, v_limits_[qq], w);
         }
       }
@@ -783,6 +843,11 @@ void Ranker::RankParticipant(int pass, int i, Worker& w) {
   if (scattered) {
     for (int col : w.touched) w.credit[static_cast<size_t>(col)] = 0;
     w.touched.clear();
+  }
+  if (w.summed) {
+    for (int q : w.q_list) w.q_summed[static_cast<size_t>(q)] = 0;
+    w.q_list.clear();
+    w.summed = false;
   }
 }
 
@@ -818,6 +883,11 @@ BatchRankResult Ranker::Run() {
     w.v_heaps.assign(nv, Heap(options_.top_k_per_vacancy));
     w.credit.assign(static_cast<size_t>(k_cols_), 0.0f);
     w.km.assign(static_cast<size_t>(options_.vacancy_block), 0.0);
+    if (passes_ == 2) {
+      w.ess_sum.assign(nv, 0.0);
+      w.opt_sum.assign(nv, 0.0);
+      w.q_summed.assign(nv, 0);
+    }
   }
   auto merged_vacancy_heaps = [&]() {
     std::vector<Heap> merged(nv, Heap(options_.top_k_per_vacancy));
