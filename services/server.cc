@@ -5,6 +5,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "services/carving_service.h"
 #include "services/employer_service.h"
 #include "services/match_service.h"
 #include "services/participant_service.h"
@@ -13,11 +14,16 @@ namespace carvematch {
 
 struct Server::Impl {
   explicit Impl(const ServiceContext& services)
-      : participants(services), employers(services), vacancies(services), matches(services) {}
+      : participants(services),
+        employers(services),
+        vacancies(services),
+        matches(services),
+        carving(services) {}
   ParticipantServiceImpl participants;
   EmployerServiceImpl employers;
   VacancyServiceImpl vacancies;
   MatchServiceImpl matches;
+  CarvingServiceImpl carving;
 };
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServiceContext& services,
@@ -34,6 +40,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServiceContext& serv
   builder.RegisterService(&server->impl_->employers);
   builder.RegisterService(&server->impl_->vacancies);
   builder.RegisterService(&server->impl_->matches);
+  builder.RegisterService(&server->impl_->carving);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
