@@ -99,43 +99,47 @@ BestCredit ComputeBestCredit(const Participant& participant, const NeedSpace& sp
   return best;
 }
 
-void ScatterBestCredit(const Participant& participant, const NeedSpace& space,
-                       const SkillCredit& credit, float* dense, std::vector<int>* touched) {
-  auto offer = [&](int col, const SkillClaim& s, float c) {
+namespace {
+
+// Calls offer(column, amount) for every credit the participant's skills give a need
+// column (its own URI at every level, and related skills through `credit`), amount > 0;
+// a column can be offered several times.
+template <typename Offer>
+void ForEachCreditOffer(const Participant& participant, const NeedSpace& space,
+                        const SkillCredit& credit, Offer offer) {
+  auto offer_scaled = [&](int col, const SkillClaim& s, float c) {
     const float amount = c * LevelFactor(s.level, space.level(col));
-    if (amount > dense[col]) {
-      dense[col] = amount;
-      touched->push_back(col);
-    }
+    if (amount > 0.0f) offer(col, amount);
   };
   for (const SkillClaim& s : participant.skills) {
-    for (int col : space.ColumnsOfUri(s.skill_uri)) offer(col, s, 1.0f);
+    for (int col : space.ColumnsOfUri(s.skill_uri)) offer_scaled(col, s, 1.0f);
     const int have = credit.Index(s.skill_uri);
     if (have < 0) continue;
     for (const CreditEdge& e : credit.Related(have)) {
       if (e.need == have) continue;
-      for (int col : space.ColumnsOfIndex(e.need)) offer(col, s, e.credit);
+      for (int col : space.ColumnsOfIndex(e.need)) offer_scaled(col, s, e.credit);
     }
   }
+}
+
+}  // namespace
+
+void ScatterBestCredit(const Participant& participant, const NeedSpace& space,
+                       const SkillCredit& credit, float* dense, std::vector<int>* touched) {
+  ForEachCreditOffer(participant, space, credit, [&](int col, float amount) {
+    if (amount > dense[col]) {
+      dense[col] = amount;
+      touched->push_back(col);
+    }
+  });
 }
 
 std::vector<std::pair<int, float>> SparseBestCredit(const Participant& participant,
                                                     const NeedSpace& space,
                                                     const SkillCredit& credit) {
   std::vector<std::pair<int, float>> offers;
-  auto offer = [&](int col, const SkillClaim& s, float c) {
-    const float amount = c * LevelFactor(s.level, space.level(col));
-    if (amount > 0.0f) offers.emplace_back(col, amount);
-  };
-  for (const SkillClaim& s : participant.skills) {
-    for (int col : space.ColumnsOfUri(s.skill_uri)) offer(col, s, 1.0f);
-    const int have = credit.Index(s.skill_uri);
-    if (have < 0) continue;
-    for (const CreditEdge& e : credit.Related(have)) {
-      if (e.need == have) continue;
-      for (int col : space.ColumnsOfIndex(e.need)) offer(col, s, e.credit);
-    }
-  }
+  ForEachCreditOffer(participant, space, credit,
+                     [&](int col, float amount) { offers.emplace_back(col, amount); });
   std::sort(offers.begin(), offers.end());
   std::vector<std::pair<int, float>> out;
   for (const auto& [col, amount] : offers) {
