@@ -182,6 +182,17 @@ TEST_F(CarvingTest, SiteWithTwoWardsCombinesTheirTasks) {
     hours += bundle.hours_per_week;
   }
   EXPECT_THAT(origins, UnorderedElementsAre("v-nurse-a", "v-nurse-b"));
+  // Same shifts in both wards: the optimiser's counts are the matcher's, no warning.
+  const CarveObjectiveWeights w;
+  for (const BundleProposal& bundle : p.bundles) {
+    EXPECT_NEAR(bundle.objective,
+                w.fit_now * bundle.fits_now +
+                    w.fit_with_accommodations * bundle.fits_with_accommodations +
+                    w.freed_qualified_hour * bundle.hours_per_week +
+                    w.yearly_saving_per_keur * bundle.yearly_cost_difference_eur / 1000,
+                1e-9);
+    EXPECT_TRUE(bundle.warnings.empty());
+  }
   EXPECT_EQ(p.roles.size(), 2u);
   EXPECT_NEAR(p.freed_qualified_hours, hours, 1e-9);
   // Proposals are best first.
