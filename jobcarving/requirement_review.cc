@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <utility>
@@ -112,7 +113,22 @@ struct Spec {
   // How the lowered level reads in the pool sentence ("at A2", "without it").
   std::string lowered_text;
   std::string counts_unknown_reason;  // non-empty: no pool counts
+  std::string custom_head;            // replaces the class sentence (the Dutch summary)
 };
+
+// Most demanding first: essential, trainable, alternative exists, nice to have.
+int Demand(RequirementClass c) {
+  switch (c) {
+    case RequirementClass::kEssential:
+      return 3;
+    case RequirementClass::kTrainable:
+      return 2;
+    case RequirementClass::kAlternativeExists:
+      return 1;
+    default:
+      return 0;
+  }
+}
 
 // The vacancy as stated: its tasks plus zero-hour pseudo tasks carrying the stated
 // Dutch levels, skills and licences.
@@ -346,6 +362,70 @@ absl::StatusOr<RequirementReview> ReviewRequirements(const Matcher& matcher,
       }
     };
     specs.push_back(std::move(s));
+  }
+
+  // Dutch as a whole, before the per-skill items, when two or more skills are reviewed.
+  {
+    std::vector<size_t> dutch;
+    for (size_t i = 0; i < specs.size(); ++i) {
+      if (specs[i].item.kind == RequirementKind::kDutch) dutch.push_back(i);
+    }
+    if (dutch.size() >= 2) {
+      Spec g;
+      g.item.kind = RequirementKind::kDutch;
+      g.item.key = "dutch";
+      g.item.label = "Dutch";
+      std::vector<std::string> stated_parts, needed_parts;
+      std::vector<int> stated_levels;
+      std::vector<size_t> tasks;
+      std::vector<std::function<void(Vacancy*)>> drops, lowers;
+      g.item.classification = RequirementClass::kNiceToHave;
+      for (size_t i : dutch) {
+        const RequirementReviewItem& it = specs[i].item;
+        const std::string skill = it.key.substr(6);  // after "dutch_"
+        const CefrLevel st = static_cast<CefrLevel>(it.stated_level);
+        if (st != CefrLevel::kNone) {
+          stated_parts.push_back(absl::StrCat(skill, " ", LanguageLevelText(st)));
+          stated_levels.push_back(it.stated_level);
+        }
+        if (it.needed_level > 0) {
+          needed_parts.push_back(
+              absl::StrCat(LanguageLevelText(static_cast<CefrLevel>(it.needed_level)), " ", skill));
+        }
+        g.item.stated_level = std::max(g.item.stated_level, it.stated_level);
+        g.item.needed_level = std::max(g.item.needed_level, it.needed_level);
+        g.item.lowered_level = std::max(g.item.lowered_level, it.lowered_level);
+        if (Demand(it.classification) > Demand(g.item.classification)) {
+          g.item.classification = it.classification;
+        }
+        tasks.insert(tasks.end(), specs[i].tasks.begin(), specs[i].tasks.end());
+        drops.push_back(specs[i].drop);
+        lowers.push_back(specs[i].lower);
+      }
+      std::sort(tasks.begin(), tasks.end());
+      tasks.erase(std::unique(tasks.begin(), tasks.end()), tasks.end());
+      g.tasks = tasks;
+      for (size_t t : tasks) g.item.task_hours += v.tasks[t].hours_per_week;
+      const bool uniform = !stated_levels.empty() &&
+                           std::all_of(stated_levels.begin(), stated_levels.end(),
+                                       [&](int l) { return l == stated_levels.front(); }) &&
+                           stated_levels.size() == dutch.size();
+      g.item.stated = uniform ? LanguageLevelText(static_cast<CefrLevel>(stated_levels.front()))
+                              : (stated_parts.empty() ? std::string("none")
+                                                      : absl::StrJoin(stated_parts, ", "));
+      g.item.needed = needed_parts.empty() ? "none" : absl::StrJoin(needed_parts, ", ");
+      g.lowered_text = "with each skill lowered as below";
+      g.drop = [drops](Vacancy* x) {
+        for (const auto& d : drops) d(x);
+      };
+      g.lower = [lowers](Vacancy* x) {
+        for (const auto& l : lowers) l(x);
+      };
+      g.custom_head = absl::StrCat("Dutch as a whole (the text asks ", g.item.stated,
+                                   "; the tasks need ", g.item.needed, ") is ",
+                                   Str(RequirementClassName(g.item.classification)), ".");
+      specs.insert(specs.begin() + static_cast<std::ptrdiff_t>(dutch.front()), std::move(g));
+    }
   }
 
   // Licences.
@@ -596,8 +676,8 @@ absl::StatusOr<RequirementReview> ReviewRequirements(const Matcher& matcher,
           absl::StrCat("In the pool of ", review.pool_size, ", it keeps out ", it.pool.excluded,
                        it.pool.excluded == 1 ? " participant who meets" : " participants who meet",
                        " everything else");
-      if (it.classification != RequirementClass::kEssential &&
-          it.classification != RequirementClass::kTrainable) {
+      if (!s.custom_head.empty() || (it.classification != RequirementClass::kEssential &&
+                                     it.classification != RequirementClass::kTrainable)) {
         absl::StrAppend(&pool_text, "; ", s.lowered_text, ", ", it.pool.more_if_lowered,
                         " more would fit.");
       } else if (it.stated_level > it.lowered_level) {
@@ -641,8 +721,10 @@ absl::StatusOr<RequirementReview> ReviewRequirements(const Matcher& matcher,
       case RequirementClass::kUnspecified:
         break;
     }
-    if (it.kind == RequirementKind::kDutch && it.stated_level > it.needed_level &&
-        it.needed_level > 0) {
+    if (!s.custom_head.empty()) {
+      head = s.custom_head;
+    } else if (it.kind == RequirementKind::kDutch && it.stated_level > it.needed_level &&
+               it.needed_level > 0) {
       absl::StrAppend(&head, " The text asks ", it.stated, "; the tasks need ", it.needed, ".");
     }
     it.sentence = absl::StrCat(head, " ", pool_text);

@@ -4,8 +4,10 @@
 // keeps out and how many more would fit if it were lowered to what the tasks need.
 //
 // Reviewed requirements (one item each, in this order):
-//   diploma; Dutch per language skill (listening, reading, speaking, writing) where the
-//   text or a task asks a level; each stated driving licence; years of experience; each
+//   diploma; Dutch as a whole (key "dutch", when two or more language skills are
+//   reviewed: the most demanding class of its skills, counts with all of them dropped /
+//   lowered together); Dutch per language skill (listening, reading, speaking, writing)
+//   where the text or a task asks a level; each stated driving licence; years of experience; each
 //   stated skill; the digital-tools level the tasks imply; weekend availability (shifts
 //   on Saturday or Sunday); early availability (a shift starting before
 //   ReviewOptions::early_start_minute).
@@ -107,7 +109,7 @@ struct PoolCounts {
 
 struct RequirementReviewItem {
   RequirementKind kind = RequirementKind::kUnspecified;
-  // Stable key: "diploma", "dutch_speaking", "licence_B", "experience",
+  // Stable key: "diploma", "dutch", "dutch_speaking", "licence_B", "experience",
   // "skill:<uri>", "digital_tools", "weekend_availability", "early_availability".
   std::string key;
   std::string label;   // "Dutch speaking", "driving licence B", "skill 'stock shelves'"

@@ -98,7 +98,7 @@ TEST_F(ReviewTest, ItemsInOrder) {
   const RequirementReview r = Review();
   std::vector<std::string> keys;
   for (const RequirementReviewItem& i : r.items) keys.push_back(i.key);
-  EXPECT_THAT(keys, ElementsAre("diploma", "dutch_reading", "dutch_speaking", "licence_B",
+  EXPECT_THAT(keys, ElementsAre("diploma", "dutch", "dutch_reading", "dutch_speaking", "licence_B",
                                 "licence_C", "experience", std::string("skill:") + kS1));
   EXPECT_EQ(r.pool_size, 8);
   EXPECT_EQ(r.fit_as_stated, 1);  // p-all
@@ -129,6 +129,19 @@ TEST_F(ReviewTest, ClassesTasksAndPoolCounts) {
             "A2 (Flemish level 1.2) from day one. The text asks B2 (Flemish level 3); the tasks "
             "need A2 (Flemish level 1.2). In the pool of 8, it keeps out 2 participants who meet "
             "everything else; at A2 (what the tasks need), 1 more would fit.");
+
+  // Dutch as a whole: dropping all of it lets p-speak, p-speak-low and p-read in; at the
+  // levels after the per-skill review (speaking A2, reading moved away) p-speak and p-read.
+  const RequirementReviewItem& dutch = items.at("dutch");
+  EXPECT_EQ(dutch.classification, RequirementClass::kEssential);
+  EXPECT_EQ(dutch.pool.excluded, 3);
+  EXPECT_EQ(dutch.pool.fit_if_lowered, 3);
+  EXPECT_EQ(dutch.pool.more_if_lowered, 2);
+  EXPECT_EQ(dutch.sentence,
+            "Dutch as a whole (the text asks reading B1 (Flemish level 2), speaking B2 (Flemish "
+            "level 3); the tasks need B1 (Flemish level 2) reading, A2 (Flemish level 1.2) "
+            "speaking) is essential. In the pool of 8, it keeps out 3 participants who meet "
+            "everything else; with each skill lowered as below, 2 more would fit.");
 
   const RequirementReviewItem& reading = items.at("dutch_reading");
   EXPECT_EQ(reading.classification, RequirementClass::kAlternativeExists);
