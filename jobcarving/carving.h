@@ -17,7 +17,7 @@
 //      + weights.freed_qualified_hour x hours/week moved off qualified roles
 //      + weights.yearly_saving_per_keur x yearly cost difference / 1000 EUR.
 //      Exact (jobcarving/bundle_optimizer.h) for up to exact_max_tasks movable tasks, a
-//      greedy + local-search heuristic above.
+//      heuristic above (greedy, local search, exact re-solves of small neighbourhoods).
 //   4. Report the best plan and alternatives (the best plan without one bundle of the
 //      best plan, for each of its bundles; distinct, best first), each bundle as a
 //      ready-to-publish Vacancy, with counts and top candidates from
