@@ -4,7 +4,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <memory>
 #include <new>
@@ -77,27 +76,6 @@ void PackPanel(const float* matrix, int64_t rows, int64_t d, int64_t first, int 
   }
 }
 
-// For a query whose heap is still empty: of the candidates in `mask` (bit l: scores[l],
-// never NaN), only those scoring at least the k-th best of them can be in the top k, so
-// the others are dropped before they reach the heap. Each query's first database panel
-// would otherwise push all its scores, most of them only to be evicted again.
-uint64_t KeepPossibleTopK(const float* scores, uint64_t mask, int k) {
-  if (__builtin_popcountll(mask) <= k) return mask;
-  float candidates[64];
-  int count = 0;
-  for (uint64_t rest = mask; rest != 0; rest &= rest - 1) {
-    candidates[count++] = scores[__builtin_ctzll(rest)];
-  }
-  std::nth_element(candidates, candidates + (k - 1), candidates + count, std::greater<float>());
-  const float kth_best = candidates[k - 1];
-  uint64_t kept = 0;
-  for (uint64_t rest = mask; rest != 0; rest &= rest - 1) {
-    const int l = __builtin_ctzll(rest);
-    if (scores[l] >= kth_best) kept |= uint64_t{1} << l;
-  }
-  return kept;
-}
-
 int64_t RoundUp(int64_t value, int64_t multiple) {
   return (value + multiple - 1) / multiple * multiple;
 }
@@ -165,7 +143,6 @@ void Worker(const Problem& p, std::atomic<int64_t>& next_tile) {
             if (mask == 0) continue;
             TopKHeap& heap = heaps[static_cast<size_t>(row0 + r)];
             const float* scores = block.data() + r * cols;
-            if (heap.size() == 0) mask = KeepPossibleTopK(scores, mask, p.k);
             while (mask != 0) {
               const int l = __builtin_ctzll(mask);
               mask &= mask - 1;
