@@ -66,7 +66,9 @@ void PackPanel(const float* matrix, int64_t rows, int64_t d, int64_t first, int 
   for (int l = 0; l < present; ++l) row[l] = matrix + (first + l) * d;
   for (int64_t c0 = 0; c0 < d; c0 += 16) {
     // One cache line of every row per step; fetch the lines two steps ahead.
-    for (int l = 0; l < present; ++l) __builtin_prefetch(row[l] + c0 + 32);
+    if (c0 + 32 < d) {
+      for (int l = 0; l < present; ++l) __builtin_prefetch(row[l] + c0 + 32);
+    }
     const int64_t c1 = std::min<int64_t>(c0 + 16, d);
     for (int64_t c = c0; c < c1; ++c) {
       float* out = panel + c * width;
