@@ -16,7 +16,8 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, std::string api_key,
       participants_(v1::ParticipantService::NewStub(channel_)),
       employers_(v1::EmployerService::NewStub(channel_)),
       vacancies_(v1::VacancyService::NewStub(channel_)),
-      matches_(v1::MatchService::NewStub(channel_)) {}
+      matches_(v1::MatchService::NewStub(channel_)),
+      carving_(v1::CarvingService::NewStub(channel_)) {}
 
 std::shared_ptr<grpc::Channel> Client::Connect(const std::string& address) {
   grpc::ChannelArguments args;

@@ -7,9 +7,12 @@
 #include <iostream>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "cli/carving_report.h"
 #include "cli/client.h"
 #include "cli/flags.h"
 #include "cli/format.h"
@@ -112,6 +115,54 @@ absl::StatusOr<v1::MatchFilter> FilterFromFlags(const Flags& flags) {
     filter.add_outcomes(o);
   }
   return filter;
+}
+
+// A number flag ("--min-hours 12.5"); `fallback` when it is absent.
+absl::StatusOr<double> DoubleFlag(const Flags& flags, const std::string& name, double fallback) {
+  if (!flags.Has(name)) return fallback;
+  double value = 0;
+  if (!absl::SimpleAtod(flags.Get(name), &value)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, ": \"", flags.Get(name), "\" is not a number"));
+  }
+  return value;
+}
+
+absl::Status WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return absl::UnavailableError(absl::StrCat("cannot write \"", path, "\""));
+  return absl::OkStatus();
+}
+
+const std::set<std::string> kCarveFlags = {"max-jobs",      "min-hours",  "full-time",
+                                           "proposals",     "candidates", "elementary-cost",
+                                           "qualified-cost"};
+
+absl::StatusOr<v1::CarveRequest> CarveRequestFromFlags(const Flags& flags) {
+  v1::CarveRequest request;
+  for (const std::string& id : flags.positional()) request.add_vacancy_ids(id);
+  v1::CarveOptions* o = request.mutable_options();
+  ASSIGN_OR_RETURN(int max_jobs, flags.GetInt("max-jobs", 0));
+  o->set_max_new_jobs(max_jobs);
+  ASSIGN_OR_RETURN(double min_hours, DoubleFlag(flags, "min-hours", 0));
+  o->set_min_bundle_hours(min_hours);
+  ASSIGN_OR_RETURN(double full_time, DoubleFlag(flags, "full-time", 0));
+  o->set_full_time_hours(full_time);
+  ASSIGN_OR_RETURN(int proposals, flags.GetInt("proposals", 0));
+  o->set_proposals(proposals);
+  if (flags.Has("candidates")) {
+    ASSIGN_OR_RETURN(int candidates, flags.GetInt("candidates", 5));
+    o->set_top_candidates(candidates);
+  }
+  if (flags.Has("elementary-cost")) {
+    ASSIGN_OR_RETURN(double cost, DoubleFlag(flags, "elementary-cost", 0));
+    o->set_elementary_hourly_cost_eur(cost);
+  }
+  ASSIGN_OR_RETURN(double qualified, DoubleFlag(flags, "qualified-cost", 0));
+  o->set_qualified_hourly_cost_eur(qualified);
+  return request;
 }
 
 }  // namespace
@@ -532,6 +583,112 @@ int BulkCommand(const Args& args) {
     std::cerr << "ranked " << participants << " participants x " << vacancies << " vacancies (top "
               << top_k << " each way)"
               << (out_path.empty() ? "" : absl::StrCat(", written to ", out_path)) << "\n";
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace carvematch
+
+namespace carvematch {
+
+int ReviewCommand(const Args& args) {
+  return Run([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, With(kClientFlags, {"html"}), {"json"}));
+    RETURN_IF_ERROR(ExpectPositional(flags, 1, "review VACANCY_ID [--json] [--html FILE]"));
+    ASSIGN_OR_RETURN(Client client, ConnectClient(flags));
+    v1::ReviewRequirementsRequest request;
+    request.set_vacancy_id(flags.positional()[0]);
+    v1::ReviewRequirementsResponse response;
+    RETURN_IF_ERROR(
+        FromGrpc(client.carving().ReviewRequirements(client.Context().get(), request, &response)));
+    if (flags.Has("html")) {
+      RETURN_IF_ERROR(WriteFile(flags.Get("html"), ReviewHtml(response, request.vacancy_id())));
+    }
+    if (flags.Has("json")) {
+      std::cout << ToJsonLine(response) << "\n";
+    } else {
+      PrintReview(response, std::cout);
+      if (flags.Has("html")) std::cout << "\nreport written to " << flags.Get("html") << "\n";
+    }
+    return absl::OkStatus();
+  });
+}
+
+int CarveCommand(const Args& args) {
+  return Run([&]() -> absl::Status {
+    std::set<std::string> valued = With(kClientFlags, {"html"});
+    valued.insert(kCarveFlags.begin(), kCarveFlags.end());
+    ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, valued, {"json"}));
+    if (flags.positional().empty()) {
+      return absl::InvalidArgumentError(
+          "usage: carvematch carve VACANCY_ID [VACANCY_ID...] [--max-jobs N] [--min-hours H] "
+          "[--json] [--html FILE]");
+    }
+    ASSIGN_OR_RETURN(v1::CarveRequest request, CarveRequestFromFlags(flags));
+    ASSIGN_OR_RETURN(Client client, ConnectClient(flags));
+    v1::CarveResponse response;
+    RETURN_IF_ERROR(FromGrpc(client.carving().Carve(client.Context().get(), request, &response)));
+    const std::string title = absl::StrJoin(flags.positional(), ", ");
+    if (flags.Has("html"))
+      RETURN_IF_ERROR(WriteFile(flags.Get("html"), CarvingHtml(response, title)));
+    if (flags.Has("json")) {
+      std::cout << ToJsonLine(response) << "\n";
+    } else {
+      std::cout << "Job carving of " << title << "\n";
+      PrintCarving(response, std::cout);
+      if (flags.Has("html")) std::cout << "\nreport written to " << flags.Get("html") << "\n";
+    }
+    return absl::OkStatus();
+  });
+}
+
+int PublishCommand(const Args& args) {
+  return Run([&]() -> absl::Status {
+    std::set<std::string> valued = With(kClientFlags, {"proposal", "job", "id", "title"});
+    valued.insert(kCarveFlags.begin(), kCarveFlags.end());
+    ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, valued, {"json"}));
+    if (flags.positional().empty()) {
+      return absl::InvalidArgumentError(
+          "usage: carvematch publish VACANCY_ID [VACANCY_ID...] [--proposal N] [--job M] "
+          "[--id NEW_ID] [--title TITLE] [carve flags]");
+    }
+    ASSIGN_OR_RETURN(v1::CarveRequest request, CarveRequestFromFlags(flags));
+    ASSIGN_OR_RETURN(int proposal, flags.GetInt("proposal", 1));
+    ASSIGN_OR_RETURN(int job, flags.GetInt("job", 1));
+    ASSIGN_OR_RETURN(Client client, ConnectClient(flags));
+    v1::CarveResponse carved;
+    RETURN_IF_ERROR(FromGrpc(client.carving().Carve(client.Context().get(), request, &carved)));
+    if (proposal < 1 || proposal > carved.proposals_size()) {
+      return absl::NotFoundError(absl::StrCat("--proposal ", proposal, ": the carving has ",
+                                              carved.proposals_size(), " proposals"));
+    }
+    const v1::CarvingProposal& chosen = carved.proposals(proposal - 1);
+    if (job < 1 || job > chosen.bundles_size()) {
+      return absl::NotFoundError(absl::StrCat("--job ", job, ": proposal ", proposal, " has ",
+                                              chosen.bundles_size(), " new jobs"));
+    }
+    v1::PublishBundleRequest publish;
+    *publish.mutable_bundle() = chosen.bundles(job - 1);
+    *publish.mutable_roles() = chosen.roles();
+    if (flags.Has("id")) publish.mutable_bundle()->mutable_vacancy()->set_id(flags.Get("id"));
+    if (flags.Has("title")) {
+      publish.mutable_bundle()->mutable_vacancy()->set_title(flags.Get("title"));
+    }
+    v1::PublishBundleResponse response;
+    RETURN_IF_ERROR(
+        FromGrpc(client.carving().PublishBundle(client.Context().get(), publish, &response)));
+    if (flags.Has("json")) {
+      std::cout << ToJsonLine(response) << "\n";
+    } else {
+      std::cout << "published " << response.vacancy().id() << " (" << response.vacancy().title()
+                << ", " << response.vacancy().hours_per_week() << " h/week), carved from "
+                << absl::StrJoin(response.vacancy().carved_from(), ", ") << "\n";
+      for (const v1::Vacancy& origin : response.origins()) {
+        std::cout << "  " << origin.id() << " now has " << origin.tasks_size() << " tasks, "
+                  << origin.hours_per_week() << " h/week"
+                  << (origin.status() == v1::CLOSED ? " (closed: no tasks left)" : "") << "\n";
+      }
+    }
     return absl::OkStatus();
   });
 }

@@ -19,6 +19,9 @@ int GetCommand(const Args& args);
 int MatchCommand(const Args& args);
 int ExplainCommand(const Args& args);
 int BulkCommand(const Args& args);
+int ReviewCommand(const Args& args);
+int CarveCommand(const Args& args);
+int PublishCommand(const Args& args);
 int DemoCommand(const Args& args);
 
 }  // namespace carvematch

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "cli/carving_report.h"
 #include "cli/client.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -22,6 +23,11 @@ constexpr char kCoachOrganisation[] = "org-trajectwerk-aalst";
 const char* const kDemoParticipants[] = {"p-aalst-01", "p-aalst-02", "p-aalst-04"};
 constexpr char kDemoVacancy[] = "v-az-logistics";
 constexpr char kDemoEmployerOrganisation[] = "org-emp-az";
+// Requirement review: the order picker whose licence B only a 2 h task needs.
+constexpr char kReviewVacancy[] = "v-wh-orderpicker-early";
+constexpr char kReviewOrganisation[] = "org-emp-durme-logistics";
+// Job carving: the internal-medicine nurse vacancy of the hospital.
+constexpr char kCarveVacancy[] = "v-az-nurse-internal";
 
 std::string DataDir() {
   if (const char* dir = std::getenv("CARVEMATCH_DATA_DIR"); dir != nullptr && *dir != '\0') {
@@ -46,12 +52,14 @@ absl::Status RunDemo(const std::string& db_path) {
   std::cout << "server: listening on " << address << ", store: " << db_path << "\n";
 
   SqliteRepository& repo = runtime->repository();
-  for (const char* org : {"org-demo-admin", kCoachOrganisation, kDemoEmployerOrganisation}) {
+  for (const char* org :
+       {"org-demo-admin", kCoachOrganisation, kDemoEmployerOrganisation, kReviewOrganisation}) {
     RETURN_IF_ERROR(repo.EnsureOrganisation(org));
   }
   ASSIGN_OR_RETURN(NewApiKey admin, repo.CreateApiKey("org-demo-admin", "admin"));
   ASSIGN_OR_RETURN(NewApiKey coach, repo.CreateApiKey(kCoachOrganisation, "coach"));
   ASSIGN_OR_RETURN(NewApiKey employer, repo.CreateApiKey(kDemoEmployerOrganisation, "employer"));
+  ASSIGN_OR_RETURN(NewApiKey warehouse, repo.CreateApiKey(kReviewOrganisation, "employer"));
   std::cout << "keys: admin, coach of " << kCoachOrganisation << ", employer of "
             << kDemoEmployerOrganisation << " (stored hashed)\n";
 
@@ -107,6 +115,28 @@ absl::Status RunDemo(const std::string& db_path) {
       as_employer.matches().RankParticipants(as_employer.Context().get(), rank, &candidates)));
   std::cout << "only participants who consented to an anonymous card; no names, no ids\n";
   PrintCandidates({candidates.candidates().begin(), candidates.candidates().end()}, std::cout);
+
+  Heading(absl::StrCat("Employer: requirement review of ", kReviewVacancy));
+  Client as_warehouse(Client::Connect(address), warehouse.plaintext);
+  v1::ReviewRequirementsRequest review_request;
+  review_request.set_vacancy_id(kReviewVacancy);
+  v1::ReviewRequirementsResponse review;
+  RETURN_IF_ERROR(FromGrpc(as_warehouse.carving().ReviewRequirements(as_warehouse.Context().get(),
+                                                                     review_request, &review)));
+  std::cout << "counts over the participants who consented to an anonymous card\n";
+  PrintReview(review, std::cout);
+
+  Heading(absl::StrCat("Employer: job carving of ", kCarveVacancy));
+  v1::CarveRequest carve_request;
+  carve_request.add_vacancy_ids(kCarveVacancy);
+  carve_request.mutable_options()->set_proposals(1);
+  carve_request.mutable_options()->set_top_candidates(3);
+  v1::CarveResponse carving;
+  RETURN_IF_ERROR(
+      FromGrpc(as_employer.carving().Carve(as_employer.Context().get(), carve_request, &carving)));
+  PrintCarving(carving, std::cout);
+  std::cout << "\nPrintable reports: `carvematch review|carve ID --html FILE`; store a new job "
+               "with `carvematch publish ID`.\n";
 
   Heading("Validation: a participant with mistakes is refused, field by field");
   v1::CreateParticipantRequest bad;

@@ -34,6 +34,14 @@ Client (talks to a server: --server HOST:PORT or $CARVEMATCH_SERVER,
   carvematch bulk [--participants ID,ID] [--vacancies ID,ID] [--top-k N]
                   [--include-blocked] [--csv | --json] [--out FILE]
                                              top-k both ways, with a progress bar
+  carvematch review VACANCY_ID [--html FILE]  which requirements the tasks really need
+  carvematch carve VACANCY_ID [VACANCY_ID...] [--html FILE]
+                                             new jobs carved from one vacancy or a site's
+      --max-jobs N  --min-hours H  --full-time H  --proposals N  --candidates N
+      --elementary-cost EUR  --qualified-cost EUR
+  carvematch publish VACANCY_ID... [--proposal N] [--job M] [--id NEW_ID] [--title T]
+                                             store a carved job as a vacancy (carve flags
+                                             as for carve; refused if the vacancies changed)
 )";
 
 }  // namespace
@@ -55,6 +63,9 @@ int main(int argc, char** argv) {
   if (command == "match") return carvematch::MatchCommand(rest);
   if (command == "explain") return carvematch::ExplainCommand(rest);
   if (command == "bulk") return carvematch::BulkCommand(rest);
+  if (command == "review") return carvematch::ReviewCommand(rest);
+  if (command == "carve") return carvematch::CarveCommand(rest);
+  if (command == "publish") return carvematch::PublishCommand(rest);
   if (command == "demo") return carvematch::DemoCommand(rest);
   std::cerr << "carvematch: unknown command \"" << command << "\"\n\n" << kUsage;
   return 2;

@@ -216,6 +216,59 @@ class CliTest(unittest.TestCase):
         self.assertEqual(missing.returncode, 4)
         self.assertIn("nope", missing.stderr)
 
+    def test_review_carve_publish(self):
+        self.import_demo()
+        # Review: the order picker's licence B is needed by one 2 h task only.
+        review = json.loads(self.client("review", "v-wh-orderpicker-early", "--json").stdout)
+        self.assertEqual(review["vacancyId"], "v-wh-orderpicker-early")
+        licence = [i for i in review["items"] if i["key"] == "licence_B"]
+        self.assertEqual(len(licence), 1)
+        self.assertEqual(licence[0]["classification"], "ALTERNATIVE_EXISTS")
+        html_path = os.path.join(self.dir, "review.html")
+        text = self.client("review", "v-wh-orderpicker-early", "--html", html_path).stdout
+        self.assertIn("Requirement review of v-wh-orderpicker-early", text)
+        self.assertIn("alternative exists", text)
+        with open(html_path, encoding="utf-8") as f:
+            page = f.read()
+        self.assertTrue(page.startswith("<!DOCTYPE html>"))
+        self.assertIn("alternative exists", page)
+        self.assertNotIn("<script", page)
+        self.assertNotIn("http", page.split("<body>")[0])  # nothing loaded from elsewhere
+
+        # Carve: the nursing tasks stay, logistics and hotel tasks move.
+        carving = json.loads(self.client("carve", "v-az-nurse-internal", "--max-jobs", "1",
+                                         "--json").stdout)
+        stays = [t["taskId"] for t in carving["tasks"] if t["disposition"] == "STAYS"]
+        self.assertTrue(stays)
+        self.assertTrue(carving["proposals"])
+        bundle = carving["proposals"][0]["bundles"][0]
+        moved = {t["taskId"] for t in bundle["tasks"]}
+        self.assertFalse(moved & set(stays))
+        carve_html = os.path.join(self.dir, "carving.html")
+        text = self.client("carve", "v-az-nurse-internal", "--max-jobs", "1", "--html",
+                           carve_html).stdout
+        self.assertIn("Proposal 1", text)
+        with open(carve_html, encoding="utf-8") as f:
+            page = f.read()
+        self.assertIn("New job 1", page)
+        self.assertIn("Roles that change", page)
+        for task in bundle["tasks"]:
+            self.assertIn(task["taskId"], page)
+
+        # Publish the first job: a new vacancy linked to its origin, which loses the tasks.
+        out = self.client("publish", "v-az-nurse-internal", "--max-jobs", "1", "--id",
+                          "v-az-ward-logistics", "--json").stdout
+        published = json.loads(out)
+        self.assertEqual(published["vacancy"]["carvedFrom"], ["v-az-nurse-internal"])
+        got = json.loads(self.client("get", "vacancy", "v-az-ward-logistics").stdout)
+        self.assertEqual(got["carvedFrom"], ["v-az-nurse-internal"])
+        origin = json.loads(self.client("get", "vacancy", "v-az-nurse-internal").stdout)
+        self.assertFalse(moved & {t["id"] for t in origin["tasks"]})
+
+        bad = self.client("carve", "v-az-nurse-internal", "--max-jobs", "11", check=False)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("options.max_new_jobs", bad.stderr)
+
     def test_usage_errors(self):
         self.assertEqual(run("frobnicate", check=False).returncode, 2)
         result = run("keys", "create", "--db", self.db, "--org", "o", "--role", "boss",
