@@ -5,17 +5,21 @@
 // With --out_dir it also writes the inputs and its top-k (queries.npy, database.npy,
 // engine_ids.npy, engine_scores.npy, engine.json) so that bench/dense_reference.py runs FAISS
 // IndexFlatIP and numpy on the same data and checks the results; bench/run_dense.sh does
-// both. With --sweep it times a grid of sizes instead.
+// both. With --sweep it times a grid of sizes instead; with --microkernel it times each
+// micro-kernel the CPU supports alone, on packed panels that stay in cache (the ceiling of
+// the full search).
 //
 // Usage:
 //   dense_topk_bench [--n=20000] [--m=5000] [--d=512] [--k=10] [--threads=2] [--repeats=3]
 //                    [--query_tile=256] [--database_tile=256] [--fma_units=2] [--seed=42]
 //                    [--path=auto|portable|avx2|avx512] [--out_dir=DIR] [--sweep]
+//                    [--microkernel]
 // --path forces one of DenseTopK's micro-kernels (default: the best this CPU supports).
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -23,6 +27,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "bench/bench_util.h"
+#include "kernels/dense_microkernel.h"
 #include "kernels/dense_topk.h"
 
 namespace carvematch::bench {
@@ -42,6 +47,7 @@ struct Flags {
   std::string out_dir;
   kernels::DenseTopKPath path = kernels::DenseTopKPath::kAuto;
   bool sweep = false;
+  bool microkernel = false;
 };
 
 bool ParseFlags(int argc, char** argv, Flags& flags) {
@@ -52,6 +58,8 @@ bool ParseFlags(int argc, char** argv, Flags& flags) {
     const std::string value = eq == std::string::npos ? "" : arg.substr(eq + 1);
     if (name == "--sweep") {
       flags.sweep = true;
+    } else if (name == "--microkernel") {
+      flags.microkernel = true;
     } else if (name == "--out_dir") {
       flags.out_dir = value;
     } else if (name == "--path") {
@@ -129,6 +137,12 @@ void MakeEmbeddings(int64_t n, int64_t m, int64_t d, uint64_t seed, std::vector<
   fill(database, m);
 }
 
+double ThreadCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
 double Flops(int64_t n, int64_t m, int64_t d) {
   return 2.0 * static_cast<double>(n) * static_cast<double>(m) * static_cast<double>(d);
 }
@@ -163,6 +177,49 @@ Measurement Measure(const std::vector<float>& q, int64_t n, const std::vector<fl
   result.cpu_median = Median(result.cpu_seconds);
   result.gflops = Flops(n, m, d) / result.median / 1e9;
   return result;
+}
+
+// Runs each supported micro-kernel over 22 packed query panels x 8 packed database panels
+// (about 1 MB, so L2-resident like a database tile) for about 0.3 s on one thread, timed
+// by thread CPU time, and prints GFLOP/s against one core's peak for its vector width.
+void TimeMicroKernels(int64_t d, double ghz, int fma_units) {
+  std::printf("\nmicro-kernels alone, 1 thread, d=%lld, GFLOP/s by thread CPU time\n",
+              static_cast<long long>(d));
+  for (kernels::DenseTopKPath path :
+       {kernels::DenseTopKPath::kPortable, kernels::DenseTopKPath::kAvx2,
+        kernels::DenseTopKPath::kAvx512}) {
+    if (!kernels::DenseTopKPathSupported(path)) continue;
+    const kernels::internal::DenseMicroKernel kernel = kernels::internal::GetDenseMicroKernel(path);
+    const int query_panels = 22, database_panels = 8;
+    std::mt19937 rng(1);
+    std::normal_distribution<float> value(0.0f, 0.05f);
+    std::vector<float> a(static_cast<size_t>(query_panels * kernel.rows * d));
+    std::vector<float> b(static_cast<size_t>(database_panels * kernel.cols * d));
+    for (float& v : a) v = value(rng);
+    for (float& v : b) v = value(rng);
+    std::vector<float> thresholds(static_cast<size_t>(kernel.rows), 1e30f);
+    std::vector<float> out(static_cast<size_t>(kernel.rows * kernel.cols));
+    std::vector<uint64_t> masks(static_cast<size_t>(kernel.rows));
+    const double flops_per_call = 2.0 * kernel.rows * kernel.cols * static_cast<double>(d);
+    int64_t calls = 0;
+    const double start = ThreadCpuSeconds();
+    double seconds = 0;
+    while (seconds < 0.3) {
+      for (int qp = 0; qp < query_panels; ++qp) {
+        for (int dp = 0; dp < database_panels; ++dp, ++calls) {
+          kernel.fn(a.data() + qp * kernel.rows * d, b.data() + dp * kernel.cols * d, d,
+                    thresholds.data(), out.data(), masks.data());
+        }
+      }
+      seconds = ThreadCpuSeconds() - start;
+    }
+    const double gflops = flops_per_call * static_cast<double>(calls) / seconds / 1e9;
+    const Peak peak =
+        PeakGflops(ghz, 1, fma_units, LanesOfInstructionSets(kernels::DenseTopKPathName(path)));
+    std::printf("  %-28s %2dx%-2d  %7.1f GFLOP/s = %5.1f%% of %.1f (%s)\n",
+                kernels::DenseTopKPathName(path), kernel.rows, kernel.cols, gflops,
+                100 * gflops / peak.gflops, peak.gflops, peak.formula.c_str());
+  }
 }
 
 std::string Millis(const std::vector<double>& seconds) {
@@ -206,6 +263,11 @@ int Main(int argc, char** argv) {
   options.path = flags.path;
   std::vector<float> scores;
   std::vector<int64_t> ids;
+
+  if (flags.microkernel) {
+    TimeMicroKernels(flags.d, measured_ghz, flags.fma_units);
+    return 0;
+  }
 
   if (flags.sweep) {
     std::printf(
