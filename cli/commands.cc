@@ -136,9 +136,9 @@ absl::Status WriteFile(const std::string& path, const std::string& text) {
   return absl::OkStatus();
 }
 
-const std::set<std::string> kCarveFlags = {"max-jobs",      "min-hours",  "full-time",
-                                           "proposals",     "candidates", "elementary-cost",
-                                           "qualified-cost"};
+const std::set<std::string> kCarveFlags = {"max-jobs",       "min-hours",  "full-time",
+                                           "proposals",      "candidates", "elementary-cost",
+                                           "qualified-cost", "skill-floor"};
 
 absl::StatusOr<v1::CarveRequest> CarveRequestFromFlags(const Flags& flags) {
   v1::CarveRequest request;
@@ -162,6 +162,10 @@ absl::StatusOr<v1::CarveRequest> CarveRequestFromFlags(const Flags& flags) {
   }
   ASSIGN_OR_RETURN(double qualified, DoubleFlag(flags, "qualified-cost", 0));
   o->set_qualified_hourly_cost_eur(qualified);
+  if (flags.Has("skill-floor")) {
+    ASSIGN_OR_RETURN(double floor, DoubleFlag(flags, "skill-floor", 0.5));
+    o->set_skill_credit_floor(floor);
+  }
   return request;
 }
 
@@ -593,11 +597,17 @@ namespace carvematch {
 
 int ReviewCommand(const Args& args) {
   return Run([&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, With(kClientFlags, {"html"}), {"json"}));
-    RETURN_IF_ERROR(ExpectPositional(flags, 1, "review VACANCY_ID [--json] [--html FILE]"));
+    ASSIGN_OR_RETURN(Flags flags,
+                     Flags::Parse(args, With(kClientFlags, {"html", "skill-floor"}), {"json"}));
+    RETURN_IF_ERROR(
+        ExpectPositional(flags, 1, "review VACANCY_ID [--skill-floor X] [--json] [--html FILE]"));
     ASSIGN_OR_RETURN(Client client, ConnectClient(flags));
     v1::ReviewRequirementsRequest request;
     request.set_vacancy_id(flags.positional()[0]);
+    if (flags.Has("skill-floor")) {
+      ASSIGN_OR_RETURN(double floor, DoubleFlag(flags, "skill-floor", 0.5));
+      request.mutable_options()->set_skill_credit_floor(floor);
+    }
     v1::ReviewRequirementsResponse response;
     RETURN_IF_ERROR(
         FromGrpc(client.carving().ReviewRequirements(client.Context().get(), request, &response)));

@@ -26,8 +26,12 @@ constexpr char kDemoEmployerOrganisation[] = "org-emp-az";
 // Requirement review: the order picker whose licence B only a 2 h task needs.
 constexpr char kReviewVacancy[] = "v-wh-orderpicker-early";
 constexpr char kReviewOrganisation[] = "org-emp-durme-logistics";
-// Job carving: the internal-medicine nurse vacancy of the hospital.
-constexpr char kCarveVacancy[] = "v-az-nurse-internal";
+// Job carving: the two nurse vacancies of the hospital's Aalst campus.
+const char* const kCarveVacancies[] = {"v-az-nurse-internal", "v-az-nurse-weekend"};
+// The demo participants' skills are related ESCO skills rather than the very skills
+// the tasks name, so with the default floor (0.5 credit on every essential task skill)
+// nobody counts as fitting; the demo counts essential skills as learnable on the job.
+constexpr double kDemoSkillFloor = 0;
 
 std::string DataDir() {
   if (const char* dir = std::getenv("CARVEMATCH_DATA_DIR"); dir != nullptr && *dir != '\0') {
@@ -120,15 +124,19 @@ absl::Status RunDemo(const std::string& db_path) {
   Client as_warehouse(Client::Connect(address), warehouse.plaintext);
   v1::ReviewRequirementsRequest review_request;
   review_request.set_vacancy_id(kReviewVacancy);
+  review_request.mutable_options()->set_skill_credit_floor(kDemoSkillFloor);
   v1::ReviewRequirementsResponse review;
   RETURN_IF_ERROR(FromGrpc(as_warehouse.carving().ReviewRequirements(as_warehouse.Context().get(),
                                                                      review_request, &review)));
-  std::cout << "counts over the participants who consented to an anonymous card\n";
+  std::cout << "counts over the participants who consented to an anonymous card; essential "
+               "skills counted as learnable on the job (--skill-floor 0)\n";
   PrintReview(review, std::cout);
 
-  Heading(absl::StrCat("Employer: job carving of ", kCarveVacancy));
+  Heading(
+      absl::StrCat("Employer: job carving of ", kCarveVacancies[0], " and ", kCarveVacancies[1]));
   v1::CarveRequest carve_request;
-  carve_request.add_vacancy_ids(kCarveVacancy);
+  for (const char* id : kCarveVacancies) carve_request.add_vacancy_ids(id);
+  carve_request.mutable_options()->set_skill_credit_floor(kDemoSkillFloor);
   carve_request.mutable_options()->set_proposals(1);
   carve_request.mutable_options()->set_top_candidates(3);
   v1::CarveResponse carving;

@@ -39,6 +39,8 @@ Client (talks to a server: --server HOST:PORT or $CARVEMATCH_SERVER,
                                              new jobs carved from one vacancy or a site's
       --max-jobs N  --min-hours H  --full-time H  --proposals N  --candidates N
       --elementary-cost EUR  --qualified-cost EUR
+      --skill-floor X  (review too) an essential task skill counts as met at this
+                       credit (0..1, default 0.5; 0 = skills never exclude anyone)
   carvematch publish VACANCY_ID... [--proposal N] [--job M] [--id NEW_ID] [--title T]
                                              store a carved job as a vacancy (carve flags
                                              as for carve; refused if the vacancies changed)
