@@ -67,14 +67,77 @@ Reach ReachOf(const TravelLowerBound& tb, const ParticipantFeatures& pf) {
 
 // True when no own mode and no offered transport accommodation can bridge `km`: the
 // commute certainly blocks (0 commute points, commute_minutes -1).
-bool CommuteCertainlyBlocked(const Reach& reach, const VacancyFeatures& vf, double km,
+bool CommuteCertainlyBlocked(const Reach& reach, uint32_t offers, double km,
                              const MatcherParams& params) {
   if (km <= reach.own) return false;
   const uint32_t shared = AccommodationBit(Accommodation::kCompanyTransport) |
                           AccommodationBit(Accommodation::kCarpool);
-  if ((vf.offers & shared) && km < params.shared_ride_max_km) return false;
-  if ((vf.offers & AccommodationBit(Accommodation::kBikeLease)) && km <= reach.ebike) return false;
+  if ((offers & shared) && km < params.shared_ride_max_km) return false;
+  if ((offers & AccommodationBit(Accommodation::kBikeLease)) && km <= reach.ebike) return false;
   return true;
+}
+
+// Bit h (0..167) for every hour of the week with at least one quarter set in `m`.
+std::array<uint64_t, 3> HoursTouched(const WeekMask& m) {
+  std::array<uint64_t, 3> out{};
+  for (int q = 0; q < kQuartersPerWeek; ++q) {
+    if (m.Test(q)) out[static_cast<size_t>(q / 4 / 64)] |= uint64_t{1} << ((q / 4) % 64);
+  }
+  return out;
+}
+
+// What the slot summaries are compared with, per participant.
+struct ParticipantHot {
+  // Hours of the week with at least one available quarter (all when always available).
+  std::array<uint64_t, 3> available_hours{};
+};
+
+ParticipantHot HotOf(const ParticipantFeatures& p) {
+  ParticipantHot h;
+  if (p.always_available) {
+    h.available_hours = {~uint64_t{0}, ~uint64_t{0}, ~uint64_t{0}};
+  } else {
+    h.available_hours = HoursTouched(p.availability);
+  }
+  return h;
+}
+
+// Some of CheckStatic's blockers, from the slot summary: true only when CheckStatic
+// would set `blocked` (the same conditions; ids >= 64 are not in the masks, so such a
+// licence or setting is not seen here and left to CheckStatic).
+bool StaticallyBlocked(const CatalogHot& v, const ParticipantFeatures& p, const ParticipantHot& ph,
+                       const MatcherParams& params) {
+  auto offers = [&](Accommodation a) { return (v.offers & AccommodationBit(a)) != 0; };
+  // A shift hour without a single available quarter: the shifts are not within the
+  // availability, which blocks without a flexible start.
+  if (!offers(Accommodation::kFlexibleStart) &&
+      ((v.shift_hours[0] & ~ph.available_hours[0]) | (v.shift_hours[1] & ~ph.available_hours[1]) |
+       (v.shift_hours[2] & ~ph.available_hours[2])) != 0) {
+    return true;
+  }
+  if (p.has_childcare && (v.shift_days & ~p.care_days) &&
+      !offers(Accommodation::kChildcareSupport)) {
+    return true;
+  }
+  if (v.licence_mask & ~p.licences.mask) return true;
+  if (v.demands & ~p.capacities) return true;
+  if (v.setting_mask & p.exclusions.mask) return true;
+  if (v.max_lift_kg > 0 && p.max_lift_kg >= 0 && v.max_lift_kg > p.max_lift_kg) return true;
+  for (int li = 0; li < kLanguageSkillCount; ++li) {
+    if (v.dutch_need[li] == 0) continue;
+    const int gap = v.dutch_need[li] - p.dutch[li];
+    if (gap > 1 || (gap == 1 && !offers(Accommodation::kLanguageCoaching))) return true;
+  }
+  if (v.digital_tools > 0) {
+    const int gap = v.digital_tools - p.digital_tools;
+    if (gap > 1 || (gap == 1 && !offers(Accommodation::kWorkplaceLearning))) return true;
+  }
+  if (!(v.hours <= 0 || (v.hours >= p.min_hours && v.hours <= p.max_hours))) {
+    const double lo = p.min_hours, hi = p.max_hours, hours = v.hours;
+    const double off = hours < lo ? (lo - hours) / lo : (hours - hi) / std::max(hi, 1.0);
+    if (!(off <= params.hours_blocker_fraction)) return true;
+  }
+  return false;
 }
 
 std::optional<TravelLowerBound> BoundOf(const TravelTimeEstimator& travel) {
@@ -103,14 +166,15 @@ struct ResolvedFilter {
     }
     return false;
   }
-  bool VacancyOk(const VacancyFeatures& vf) const {
-    if (!sector_ok.empty() &&
-        (vf.sector < 0 || static_cast<size_t>(vf.sector) >= sector_ok.size() ||
-         !sector_ok[static_cast<size_t>(vf.sector)])) {
+  bool VacancyOk(int sector, TargetOutcome outcome) const {
+    if (!sector_ok.empty() && (sector < 0 || static_cast<size_t>(sector) >= sector_ok.size() ||
+                               !sector_ok[static_cast<size_t>(sector)])) {
       return false;
     }
-    return outcomes == 0 || (outcomes & (uint32_t{1} << static_cast<int>(vf.outcome))) != 0;
+    return outcomes == 0 || (outcomes & (uint32_t{1} << static_cast<int>(outcome))) != 0;
   }
+  // Far pairs are certainly BLOCKED without a commute: dropped by these filters.
+  bool DropsFar() const { return !blocked_ok || max_commute > 0; }
   bool CommuteOk(int minutes) const {
     return max_commute <= 0 || (minutes >= 0 && minutes <= max_commute);
   }
@@ -147,27 +211,18 @@ ResolvedFilter Resolve(const CatalogFilter& f, const FeatureDictionary& dict) {
 }
 
 // The numbers of one pair with coverage known; false when the filter drops it.
-struct PairInput {
-  const ParticipantFeatures* pf;
-  const VacancyFeatures* vf;
-  Point home, site;
-  const Reach* reach;  // with `bound` only
-};
-
-bool EvaluateFiltered(const PairInput& in, float ce, float co,
-                      const std::optional<TravelLowerBound>& bound,
+// `km` is the distance lower bound and `far` whether the commute certainly blocks (both
+// only meaningful with `bound`).
+bool EvaluateFiltered(const ParticipantFeatures& pf, const VacancyFeatures& vf, float ce, float co,
+                      const std::optional<TravelLowerBound>& bound, double km, bool far,
                       const TravelTimeEstimator& travel, const MatcherParams& params,
                       const ResolvedFilter& filter, Tier* tier, double* score, ScoreParts* parts,
                       std::optional<TransportMode>* mode, int* minutes) {
-  double km = 0;
-  bool far = false;
   if (bound) {
-    km = KmLowerBound(in.home, in.site);
-    far = CommuteCertainlyBlocked(*in.reach, *in.vf, km, params);
     if (far) {
       // Certainly BLOCKED with 0 commute points and no commute: exact without travel.
-      if (!filter.blocked_ok || filter.max_commute > 0) return false;
-      const StaticPart st = CheckStatic(*in.pf, *in.vf, ce, co, params, /*parts_only=*/true);
+      if (filter.DropsFar()) return false;
+      const StaticPart st = CheckStatic(pf, vf, ce, co, params, /*parts_only=*/true);
       *tier = Tier::kBlocked;
       *parts = st.parts;
       *score = TotalScore(st.parts);
@@ -176,15 +231,15 @@ bool EvaluateFiltered(const PairInput& in, float ce, float co,
       return true;
     }
   }
-  const StaticPart st = CheckStatic(*in.pf, *in.vf, ce, co, params);
+  const StaticPart st = CheckStatic(pf, vf, ce, co, params);
   if (!filter.AnyTierFrom(TierLowerBound(st))) return false;
   ModeMinutesBound mode_bounds{};
   if (bound) {
-    for (TransportMode m : in.pf->modes) {
+    for (TransportMode m : pf.modes) {
       mode_bounds[static_cast<size_t>(m)] = MinutesBound(*bound, m, km);
     }
   }
-  const PairNumbers n = CompletePair(*in.pf, *in.vf, st, travel, params, /*score_only=*/st.blocked,
+  const PairNumbers n = CompletePair(pf, vf, st, travel, params, /*score_only=*/st.blocked,
                                      bound ? &mode_bounds : nullptr);
   if (!filter.TierOk(n.tier) || !filter.CommuteOk(n.commute_minutes)) return false;
   *tier = n.tier;
@@ -301,7 +356,10 @@ void VacancyCatalog::RemoveLocked(const std::string& id) {
 void VacancyCatalog::SetSlotLocked(size_t slot, std::shared_ptr<const CatalogVacancy> entry) {
   const size_t c = slot / kChunkSize;
   while (chunks_.size() <= c) {
-    chunks_.push_back(std::make_shared<Snapshot::Chunk>(kChunkSize));
+    auto chunk = std::make_shared<Snapshot::Chunk>();
+    chunk->entries.resize(kChunkSize);
+    chunk->hot.resize(kChunkSize);
+    chunks_.push_back(std::move(chunk));
     chunk_shared_.push_back(false);
   }
   if (chunk_shared_[c]) {
@@ -309,7 +367,30 @@ void VacancyCatalog::SetSlotLocked(size_t slot, std::shared_ptr<const CatalogVac
     chunks_[c] = std::make_shared<Snapshot::Chunk>(*chunks_[c]);
     chunk_shared_[c] = false;
   }
-  (*chunks_[c])[slot % kChunkSize] = std::move(entry);
+  CatalogHot hot;
+  if (entry != nullptr) {
+    const VacancyFeatures& f = entry->features;
+    hot.lat_rad = entry->lat_rad;
+    hot.lon_rad = entry->lon_rad;
+    hot.cos_lat = entry->cos_lat;
+    hot.hours = f.hours;
+    // Ids >= 64 are left out of the masks: the summary then misses a blocker, never
+    // invents one.
+    hot.licence_mask = f.licences.mask;
+    hot.setting_mask = f.settings.mask;
+    hot.offers = f.offers;
+    hot.demands = f.demands;
+    hot.sector = f.sector;
+    hot.max_lift_kg = f.max_lift_kg;
+    hot.digital_tools = f.digital_tools;
+    hot.dutch_need = f.dutch_need;
+    hot.shift_hours = HoursTouched(f.all_shifts);
+    hot.shift_days = f.shift_days;
+    hot.outcome = f.outcome;
+    hot.present = true;
+  }
+  (*chunks_[c]).entries[slot % kChunkSize] = std::move(entry);
+  (*chunks_[c]).hot[slot % kChunkSize] = hot;
 }
 
 void VacancyCatalog::PublishLocked() {
@@ -336,7 +417,8 @@ void VacancyCatalog::PublishLocked() {
 std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
                                                const Participant& participant,
                                                const VacancyCatalog::Snapshot& snapshot,
-                                               const CatalogFilter& filter, int sorted_prefix) {
+                                               const CatalogFilter& filter, int sorted_prefix,
+                                               CatalogRankStats* stats) {
   const MatcherParams& params = matcher.params();
   const TravelTimeEstimator& travel = matcher.travel();
   const std::optional<TravelLowerBound> bound = BoundOf(travel);
@@ -350,31 +432,51 @@ std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
        SparseBestCredit(participant, snapshot.space(), matcher.credit())) {
     best[static_cast<size_t>(col)] = amount;
   }
-  PairInput in;
-  in.pf = &pf;
-  in.home = ToPoint(pf.home);
-  in.reach = &reach;
+  const Point home = ToPoint(pf.home);
+  const ParticipantHot phot = HotOf(pf);
+  const bool drop_far = resolved.DropsFar();
+  const bool drop_blocked = !resolved.blocked_ok;
 
   std::vector<CatalogMatch> out;
-  snapshot.ForEach([&](const CatalogVacancy& e) {
-    if (!resolved.VacancyOk(e.features)) return;
-    in.vf = &e.features;
-    in.site = Point{e.lat_rad, e.lon_rad, e.cos_lat};
-    // Far pairs that the filter drops anyway need no coverage either.
-    if (bound && (!resolved.blocked_ok || resolved.max_commute > 0) &&
-        CommuteCertainlyBlocked(reach, e.features, KmLowerBound(in.home, in.site), params)) {
-      return;
+  CatalogRankStats st;
+  for (const auto& chunk : snapshot.chunks()) {
+    for (size_t i = 0; i < chunk->hot.size(); ++i) {
+      // The scan reads the slot summaries only; the entry is read for pairs that may
+      // pass the filter.
+      const CatalogHot& h = chunk->hot[i];
+      if (!h.present) continue;
+      ++st.scanned;
+      if (!resolved.VacancyOk(h.sector, h.outcome)) {
+        ++st.filtered_out;
+        continue;
+      }
+      double km = 0;
+      bool far = false;
+      if (bound) {
+        km = KmLowerBound(home, Point{h.lat_rad, h.lon_rad, h.cos_lat});
+        far = CommuteCertainlyBlocked(reach, h.offers, km, params);
+        st.far += far;
+        if (far && drop_far) continue;
+      }
+      if (drop_blocked && StaticallyBlocked(h, pf, phot, params)) {
+        ++st.static_blocked;
+        continue;
+      }
+      ++st.evaluated;
+      const CatalogVacancy& e = *chunk->entries[i];
+      const float ce = CoverageOf(e.essential_columns, best);
+      const float co = CoverageOf(e.optional_columns, best);
+      CatalogMatch m;
+      if (!EvaluateFiltered(pf, e.features, ce, co, bound, km, far, travel, params, resolved,
+                            &m.tier, &m.score, &m.parts, &m.commute_mode, &m.commute_minutes)) {
+        continue;
+      }
+      m.entry = &e;
+      out.push_back(std::move(m));
     }
-    const float ce = CoverageOf(e.essential_columns, best);
-    const float co = CoverageOf(e.optional_columns, best);
-    CatalogMatch m;
-    if (!EvaluateFiltered(in, ce, co, bound, travel, params, resolved, &m.tier, &m.score, &m.parts,
-                          &m.commute_mode, &m.commute_minutes)) {
-      return;
-    }
-    m.entry = &e;
-    out.push_back(std::move(m));
-  });
+  }
+  st.passed = static_cast<int64_t>(out.size());
+  if (stats != nullptr) *stats = st;
   SortPrefix(&out, sorted_prefix, [](const CatalogMatch& a, const CatalogMatch& b) {
     if (a.tier != b.tier) return a.tier < b.tier;
     if (a.score != b.score) return a.score > b.score;
@@ -411,38 +513,32 @@ absl::StatusOr<std::vector<ParticipantMatch>> RankParticipantsNumeric(
       BuildVacancyFeatures(*vacancy.vacancy, *vacancy.employer, *site, &dict);
   const ResolvedFilter resolved = Resolve(filter, dict);
   std::vector<ParticipantMatch> out;
-  if (!resolved.VacancyOk(vf)) return out;
+  if (!resolved.VacancyOk(vf.sector, vf.outcome)) return out;
   NeedSpace space(matcher.credit());
   std::vector<int> essential, optional;
   for (const Requirement& q : VacancyRequirements(*vacancy.vacancy)) {
     (q.essential ? essential : optional).push_back(space.Add(q.skill_uri, q.level));
   }
   std::vector<float> best(static_cast<size_t>(space.size()), 0.0f);
-  PairInput in;
-  in.vf = &vf;
-  in.site = ToPoint(site->location.point);
+  const Point site_point = ToPoint(site->location.point);
   for (size_t i = 0; i < participants.size(); ++i) {
     const Participant& p = *participants[i];
     const ParticipantFeatures pf = BuildParticipantFeatures(p, dict);
-    Reach reach;
-    in.pf = &pf;
-    in.home = ToPoint(pf.home);
-    in.reach = &reach;
+    double km = 0;
+    bool far = false;
     if (bound) {
-      reach = ReachOf(*bound, pf);
-      if ((!resolved.blocked_ok || resolved.max_commute > 0) &&
-          CommuteCertainlyBlocked(reach, vf, KmLowerBound(in.home, in.site), params)) {
-        continue;
-      }
+      km = KmLowerBound(ToPoint(pf.home), site_point);
+      far = CommuteCertainlyBlocked(ReachOf(*bound, pf), vf.offers, km, params);
+      if (far && resolved.DropsFar()) continue;
     }
     std::fill(best.begin(), best.end(), 0.0f);
     for (const auto& [col, amount] : SparseBestCredit(p, space, matcher.credit())) {
       best[static_cast<size_t>(col)] = amount;
     }
     ParticipantMatch m;
-    if (!EvaluateFiltered(in, CoverageOf(essential, best), CoverageOf(optional, best), bound,
-                          travel, params, resolved, &m.tier, &m.score, &m.parts, &m.commute_mode,
-                          &m.commute_minutes)) {
+    if (!EvaluateFiltered(pf, vf, CoverageOf(essential, best), CoverageOf(optional, best), bound,
+                          km, far, travel, params, resolved, &m.tier, &m.score, &m.parts,
+                          &m.commute_mode, &m.commute_minutes)) {
       continue;
     }
     m.index = static_cast<int>(i);

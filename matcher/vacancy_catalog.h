@@ -36,6 +36,7 @@
 #ifndef CARVEMATCH_MATCHER_VACANCY_CATALOG_H_
 #define CARVEMATCH_MATCHER_VACANCY_CATALOG_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -82,6 +83,28 @@ struct CatalogVacancy {
   VacancyContext context() const { return {vacancy.get(), employer.get(), site}; }
 };
 
+// What the ranking scan reads of every slot, stored contiguously per chunk so that
+// the scan over all vacancies touches a few cache lines per vacancy, not the entries:
+// the site, the filter's vacancy conditions and a conservative summary of the static
+// blockers (a pair it calls blocked, CheckStatic calls blocked too).
+struct CatalogHot {
+  double lat_rad = 0, lon_rad = 0, cos_lat = 1;  // the site
+  double hours = 0;                              // VacancyFeatures::hours
+  uint64_t licence_mask = 0;                     // IdSet::mask of the licences needed
+  uint64_t setting_mask = 0;                     // and of the work settings
+  uint32_t offers = 0;                           // AccommodationBit of each offered one
+  uint32_t demands = 0;                          // kFlag*
+  int32_t sector = -1;                           // dictionary sector id
+  int32_t max_lift_kg = 0;
+  int32_t digital_tools = 0;
+  // Hour h of the week (bit h of 168) is set when a shift touches one of its quarters.
+  std::array<uint64_t, 3> shift_hours{};
+  std::array<int8_t, kLanguageSkillCount> dutch_need{};
+  uint8_t shift_days = 0;  // VacancyFeatures::shift_days
+  TargetOutcome outcome = TargetOutcome::kPaidJob;
+  bool present = false;  // the slot holds a vacancy
+};
+
 // The numbers of one pair; `entry` points into the snapshot that was ranked.
 struct CatalogMatch {
   const CatalogVacancy* entry = nullptr;
@@ -113,11 +136,17 @@ class VacancyCatalog {
     const NeedSpace& space() const { return *space_; }
     // Open vacancies in the snapshot.
     size_t size() const { return size_; }
+    // kChunkSize slots: entries[i] is null for a free slot; hot[i] describes it.
+    struct Chunk {
+      std::vector<std::shared_ptr<const CatalogVacancy>> entries;
+      std::vector<CatalogHot> hot;
+    };
+    const std::vector<std::shared_ptr<const Chunk>>& chunks() const { return chunks_; }
     // Calls fn(const CatalogVacancy&) for every entry, in slot order (not id order).
     template <typename Fn>
     void ForEach(Fn&& fn) const {
       for (const auto& chunk : chunks_) {
-        for (const auto& entry : *chunk) {
+        for (const auto& entry : chunk->entries) {
           if (entry) fn(*entry);
         }
       }
@@ -125,7 +154,6 @@ class VacancyCatalog {
 
    private:
     friend class VacancyCatalog;
-    using Chunk = std::vector<std::shared_ptr<const CatalogVacancy>>;
     std::shared_ptr<const FeatureDictionary> dictionary_;
     std::shared_ptr<const NeedSpace> space_;
     std::vector<std::shared_ptr<const Chunk>> chunks_;
@@ -181,17 +209,29 @@ class VacancyCatalog {
   std::shared_ptr<const Snapshot> snapshot_;
 };
 
+// What a numeric ranking did (for benchmarks).
+struct CatalogRankStats {
+  int64_t scanned = 0;         // vacancies whose summary was read
+  int64_t filtered_out = 0;    // dropped by the filter's sector or outcome
+  int64_t far = 0;             // commute certainly blocked by the distance bound
+  int64_t static_blocked = 0;  // dropped by the summary's blockers (blocked pairs dropped)
+  int64_t evaluated = 0;       // entries read: coverage and CheckStatic
+  int64_t passed = 0;          // returned
+};
+
 // One participant against every entry of `snapshot` that passes `filter`, with the
 // numbers Matcher::Explain gives for each pair (tier, score bit for bit, parts,
 // commute).
 // - The first min(sorted_prefix, size) results are in the Matcher's order (tier, score
 //   descending, vacancy id ascending) and are the best ones; the rest follow in no
 //   particular order. sorted_prefix < 0 sorts all. The size is the total that pass.
+// - `stats`, when given, receives what the ranking did.
 // - Deterministic; thread-safe (the snapshot is immutable).
 std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
                                                const Participant& participant,
                                                const VacancyCatalog::Snapshot& snapshot,
-                                               const CatalogFilter& filter, int sorted_prefix = -1);
+                                               const CatalogFilter& filter, int sorted_prefix = -1,
+                                               CatalogRankStats* stats = nullptr);
 
 // One vacancy against many participants, the same way (order: tier, score descending,
 // participant id ascending). The vacancy side is prepared per call (one vacancy; any
