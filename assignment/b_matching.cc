@@ -1,0 +1,259 @@
+#include "assignment/b_matching.h"
+
+#include <algorithm>
+#include <functional>
+#include <queue>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "model/status.h"
+
+namespace carvematch {
+namespace {
+
+constexpr int64_t kMaxWeight = int64_t{1} << 40;
+
+// The solver's state: flow on the network described in the header, with potentials.
+class Solver {
+ public:
+  explicit Solver(const BMatchingGraph& g)
+      : g_(g),
+        n_left_(g.left),
+        sink_(g.left + g.right),
+        pot_(static_cast<size_t>(g.left + g.right + 1), 0),
+        dist_(pot_.size(), 0),
+        pred_(pot_.size(), -1),
+        seen_(pot_.size(), 0),
+        done_(pot_.size(), 0),
+        chosen_(static_cast<size_t>(g.edge_begin[static_cast<size_t>(g.left)]), 0),
+        edge_left_(chosen_.size(), 0),
+        used_(static_cast<size_t>(g.right), 0),
+        assigned_(static_cast<size_t>(g.right)) {
+    for (int l = 0; l < n_left_; ++l) {
+      for (int64_t e = Begin(l); e < End(l); ++e) edge_left_[static_cast<size_t>(e)] = l;
+    }
+    // Shortest distances on the empty flow (a DAG): left 0, right min(0, -max weight in),
+    // sink the minimum of all; every arc then has a non-negative reduced cost.
+    for (size_t e = 0; e < chosen_.size(); ++e) {
+      int64_t& p = pot_[static_cast<size_t>(n_left_ + g_.edge_right[e])];
+      p = std::min(p, -g_.edge_weight[e]);
+    }
+    int64_t sink_pot = 0;
+    for (int r = 0; r < g_.right; ++r) sink_pot = std::min(sink_pot, pot_[RightNode(r)]);
+    pot_[static_cast<size_t>(sink_)] = sink_pot;
+  }
+
+  absl::StatusOr<BMatchingSolution> Run(const BMatchingOptions& options) {
+    const int every = std::max(1, options.progress_every);
+    for (int l = 0; l < n_left_; ++l) {
+      const int limit = g_.left_limit[static_cast<size_t>(l)];
+      for (int unit = 0; unit < limit; ++unit) {
+        // A unit that stays unmatched leaves the residual graph as it was, so the
+        // next unit of the same left node would take the same direct path: stop.
+        if (!Augment(l)) break;
+      }
+      if (options.progress && ((l + 1) % every == 0 || l + 1 == n_left_)) {
+        if (!options.progress(l + 1, n_left_)) {
+          return absl::CancelledError(
+              absl::StrCat("assignment cancelled after ", l + 1, " of ", n_left_, " participants"));
+        }
+      }
+    }
+    if (options.progress && n_left_ == 0 && !options.progress(0, 0)) {
+      return absl::CancelledError("assignment cancelled");
+    }
+    BMatchingSolution s;
+    s.chosen.assign(chosen_.size(), false);
+    for (size_t e = 0; e < chosen_.size(); ++e) {
+      if (chosen_[e]) {
+        s.chosen[e] = true;
+        s.total_weight += g_.edge_weight[e];
+        ++s.matched_edges;
+      }
+    }
+    s.stats = stats_;
+    return s;
+  }
+
+ private:
+  int64_t Begin(int l) const { return g_.edge_begin[static_cast<size_t>(l)]; }
+  int64_t End(int l) const { return g_.edge_begin[static_cast<size_t>(l) + 1]; }
+  size_t RightNode(int r) const { return static_cast<size_t>(n_left_ + r); }
+
+  void Relax(int node, int64_t d, int64_t pred) {
+    const size_t u = static_cast<size_t>(node);
+    if (done_[u] == epoch_) return;
+    if (seen_[u] != epoch_ || d < dist_[u]) {
+      seen_[u] = epoch_;
+      dist_[u] = d;
+      pred_[u] = pred;
+      heap_.push({d, node});
+    }
+  }
+
+  // One Dijkstra from left node `s` to the sink and the augmentation along the path.
+  // Returns false when the unit stays unmatched (the direct arc to the sink won).
+  bool Augment(int s) {
+    ++epoch_;
+    ++stats_.augmentations;
+    settled_.clear();
+    heap_ = {};
+    Relax(s, 0, -1);
+    int64_t sink_dist = 0;
+    while (!heap_.empty()) {
+      const auto [d, node] = heap_.top();
+      heap_.pop();
+      const size_t u = static_cast<size_t>(node);
+      if (done_[u] == epoch_ || d != dist_[u]) continue;
+      done_[u] = epoch_;
+      settled_.push_back(node);
+      ++stats_.settled_nodes;
+      if (node == sink_) {
+        sink_dist = d;
+        break;
+      }
+      const int64_t pu = pot_[u];
+      if (node < n_left_) {
+        for (int64_t e = Begin(node); e < End(node); ++e) {
+          const size_t ue = static_cast<size_t>(e);
+          if (chosen_[ue]) continue;
+          const int r = n_left_ + g_.edge_right[ue];
+          ++stats_.relaxed_arcs;
+          Relax(r, d - g_.edge_weight[ue] + pu - pot_[static_cast<size_t>(r)], e);
+        }
+        // "This unit (or a unit of an earlier match) stays unmatched."
+        Relax(sink_, d + pu - pot_[static_cast<size_t>(sink_)], node);
+      } else {
+        const size_t r = u - static_cast<size_t>(n_left_);
+        if (used_[r] < g_.right_capacity[r]) {
+          Relax(sink_, d + pu - pot_[static_cast<size_t>(sink_)], node);
+        }
+        for (const int64_t e : assigned_[r]) {
+          const int l = edge_left_[static_cast<size_t>(e)];
+          ++stats_.relaxed_arcs;
+          Relax(l, d + g_.edge_weight[static_cast<size_t>(e)] + pu - pot_[static_cast<size_t>(l)],
+                e);
+        }
+      }
+    }
+    // Potentials: settled nodes move by dist - sink_dist (<= 0), the others stay; all
+    // reduced costs remain non-negative and those on the path become 0.
+    for (const int node : settled_) {
+      const size_t u = static_cast<size_t>(node);
+      pot_[u] += dist_[u] - sink_dist;
+    }
+    const int64_t last = pred_[static_cast<size_t>(sink_)];
+    if (last == s) return false;
+    int node = static_cast<int>(last);
+    if (node >= n_left_) ++used_[static_cast<size_t>(node - n_left_)];
+    bool moved = false;
+    while (node != s) {
+      const int64_t e = pred_[static_cast<size_t>(node)];
+      const size_t ue = static_cast<size_t>(e);
+      if (node >= n_left_) {
+        // Forward arc left -> right: the edge is chosen.
+        chosen_[ue] = 1;
+        assigned_[static_cast<size_t>(node - n_left_)].push_back(e);
+        node = edge_left_[ue];
+      } else {
+        // Reverse arc right -> left: the edge is given up.
+        moved = true;
+        chosen_[ue] = 0;
+        const int r = g_.edge_right[ue];
+        std::vector<int64_t>& list = assigned_[static_cast<size_t>(r)];
+        list.erase(std::find(list.begin(), list.end(), e));
+        node = n_left_ + r;
+      }
+    }
+    stats_.reassignments += moved;
+    return true;
+  }
+
+  const BMatchingGraph& g_;
+  const int n_left_;
+  const int sink_;
+  std::vector<int64_t> pot_;
+  std::vector<int64_t> dist_;
+  std::vector<int64_t> pred_;  // right: forward edge; left: reverse edge; sink: node
+  std::vector<uint32_t> seen_;
+  std::vector<uint32_t> done_;
+  uint32_t epoch_ = 0;
+  std::vector<uint8_t> chosen_;
+  std::vector<int> edge_left_;
+  std::vector<int> used_;
+  std::vector<std::vector<int64_t>> assigned_;  // chosen edges per right node
+  std::vector<int> settled_;
+  std::priority_queue<std::pair<int64_t, int>, std::vector<std::pair<int64_t, int>>,
+                      std::greater<std::pair<int64_t, int>>>
+      heap_;
+  BMatchingStats stats_;
+};
+
+}  // namespace
+
+absl::Status ValidateBMatchingGraph(const BMatchingGraph& g) {
+  if (g.left < 0) return InvalidField("left", "must be >= 0");
+  if (g.right < 0) return InvalidField("right", "must be >= 0");
+  if (g.left_limit.size() != static_cast<size_t>(g.left)) {
+    return InvalidField("left_limit", absl::StrCat("has ", g.left_limit.size(),
+                                                   " entries, expected left = ", g.left));
+  }
+  if (g.right_capacity.size() != static_cast<size_t>(g.right)) {
+    return InvalidField("right_capacity", absl::StrCat("has ", g.right_capacity.size(),
+                                                       " entries, expected right = ", g.right));
+  }
+  for (size_t i = 0; i < g.left_limit.size(); ++i) {
+    if (g.left_limit[i] < 0) return InvalidField(absl::StrCat("left_limit[", i, "]"), "is < 0");
+  }
+  for (size_t i = 0; i < g.right_capacity.size(); ++i) {
+    if (g.right_capacity[i] < 0) {
+      return InvalidField(absl::StrCat("right_capacity[", i, "]"), "is < 0");
+    }
+  }
+  if (g.edge_begin.size() != static_cast<size_t>(g.left) + 1 || g.edge_begin[0] != 0) {
+    return InvalidField("edge_begin", "must have left + 1 entries starting with 0");
+  }
+  for (size_t i = 1; i < g.edge_begin.size(); ++i) {
+    if (g.edge_begin[i] < g.edge_begin[i - 1]) {
+      return InvalidField(absl::StrCat("edge_begin[", i, "]"), "decreases");
+    }
+  }
+  const size_t m = static_cast<size_t>(g.edge_begin.back());
+  if (g.edge_right.size() != m) {
+    return InvalidField("edge_right", "size differs from edge_begin[left]");
+  }
+  if (g.edge_weight.size() != m) {
+    return InvalidField("edge_weight", "size differs from edge_begin[left]");
+  }
+  std::vector<int64_t> last_seen(static_cast<size_t>(g.right), -1);
+  for (int l = 0; l < g.left; ++l) {
+    for (int64_t e = g.edge_begin[static_cast<size_t>(l)];
+         e < g.edge_begin[static_cast<size_t>(l) + 1]; ++e) {
+      const size_t ue = static_cast<size_t>(e);
+      const int r = g.edge_right[ue];
+      if (r < 0 || r >= g.right) {
+        return InvalidField(absl::StrCat("edge_right[", e, "]"),
+                            absl::StrCat("is ", r, ", outside [0, ", g.right, ")"));
+      }
+      if (last_seen[static_cast<size_t>(r)] == l) {
+        return InvalidField(absl::StrCat("edge_right[", e, "]"),
+                            absl::StrCat("repeats right node ", r, " for left node ", l));
+      }
+      last_seen[static_cast<size_t>(r)] = l;
+      if (g.edge_weight[ue] < 0 || g.edge_weight[ue] > kMaxWeight) {
+        return InvalidField(absl::StrCat("edge_weight[", e, "]"), "must be in [0, 2^40]");
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<BMatchingSolution> SolveBMatching(const BMatchingGraph& graph,
+                                                 const BMatchingOptions& options) {
+  RETURN_IF_ERROR(ValidateBMatchingGraph(graph));
+  Solver solver(graph);
+  return solver.Run(options);
+}
+
+}  // namespace carvematch
