@@ -18,6 +18,7 @@
 #include "matcher/matcher.h"
 #include "matcher/taxonomy_credit.h"
 #include "mobility/travel.h"
+#include "services/convert.h"
 #include "services/match_index.h"
 #include "services/server.h"
 #include "storage/sqlite_repository.h"
@@ -235,6 +236,17 @@ const v1::RequirementReviewItem* FindItem(const v1::ReviewRequirementsResponse& 
     if (item.key() == key) return &item;
   }
   return nullptr;
+}
+
+TEST(CarvedFromConvertTest, RoundTripsThroughTheApiMessage) {
+  Vacancy v = NurseVacancy("v-nurse-carve-1");
+  v.carved_from = {"v-nurse", "v-nurse-weekend"};
+  const v1::Vacancy message = VacancyToProto(v);
+  EXPECT_THAT(message.carved_from(), ElementsAre("v-nurse", "v-nurse-weekend"));
+  std::vector<FieldViolation> violations;
+  const Vacancy back = VacancyFromProto(message, &violations);
+  EXPECT_THAT(violations, IsEmpty());
+  EXPECT_EQ(back.carved_from, v.carved_from);
 }
 
 TEST_F(CarvingServiceTest, ReviewCountsThePoolTheCallerMaySee) {
