@@ -1,10 +1,13 @@
 #include "matcher/vacancy_catalog.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -272,6 +275,43 @@ TEST(VacancyCatalog, UpdatesAreIncrementalAndSnapshotsStayIntact) {
   catalog.Upsert(gone);
   EXPECT_EQ(catalog.size(), 118u - gone.size());
   EXPECT_TRUE(RankVacanciesNumeric(matcher, p, *catalog.snapshot(), z).empty());
+}
+
+// Readers rank snapshots while a writer removes and re-inserts vacancies: every
+// snapshot is complete in itself (each of its entries is ranked, none is half-built).
+TEST(VacancyCatalog, ReadersSeeWholeSnapshotsWhileAWriterChangesTheCatalog) {
+  SyntheticParams params;
+  params.towns = 2;
+  SyntheticInstance inst = MakeSyntheticInstance(4, 200, /*seed=*/12, params);
+  Shared shared(inst);
+  TravelModel travel;
+  Matcher matcher(*inst.credit, travel);
+  VacancyCatalog catalog(*inst.credit);
+  catalog.Upsert(shared.records);
+  std::atomic<bool> done{false};
+  std::thread writer([&]() {
+    for (int round = 0; round < 60; ++round) {
+      const size_t k = static_cast<size_t>(round * 7) % shared.records.size();
+      catalog.Remove({shared.records[k].vacancy->id});
+      Vacancy changed = *shared.records[k].vacancy;
+      changed.work_settings.push_back("setting " + std::to_string(round));  // grows the dictionary
+      catalog.Upsert({{std::make_shared<const Vacancy>(changed), shared.records[k].employer}});
+    }
+    done = true;
+  });
+  int rounds = 0;
+  while (!done || rounds < 5) {
+    std::shared_ptr<const VacancyCatalog::Snapshot> snap = catalog.snapshot();
+    const std::vector<CatalogMatch> all =
+        RankVacanciesNumeric(matcher, inst.participants[rounds % 4], *snap, {});
+    ASSERT_EQ(all.size(), snap->size());
+    std::set<std::string> ids;
+    for (const CatalogMatch& m : all) ids.insert(m.entry->vacancy->id);
+    ASSERT_EQ(ids.size(), all.size());
+    ++rounds;
+  }
+  writer.join();
+  EXPECT_EQ(catalog.size(), 200u);
 }
 
 TEST(VacancyCatalog, ParticipantsAgainstOneVacancyAgreeWithExplain) {
