@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <numeric>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -113,35 +112,50 @@ absl::Status ValidateAssignment(const AssignmentProblem& problem,
   bool edges_ok = true;
   for (size_t i = 0; i < problem.edges.size(); ++i) {
     const CandidateEdge& e = problem.edges[i];
-    ViolationCollector::Scope scope(c, absl::StrCat("edges[", i, "]"));
+    // Paths are built only for a violation: this loop runs over millions of edges.
+    auto field = [i](const char* name) { return absl::StrCat("edges[", i, "].", name); };
     if (e.participant < 0 || e.participant >= p_count) {
-      c.Add("participant", absl::StrCat("is ", e.participant, ", outside [0, ", p_count, ")"));
+      c.Add(field("participant"),
+            absl::StrCat("is ", e.participant, ", outside [0, ", p_count, ")"));
       edges_ok = false;
     }
     if (e.vacancy < 0 || e.vacancy >= problem.vacancies()) {
-      c.Add("vacancy", absl::StrCat("is ", e.vacancy, ", outside [0, ", problem.vacancies(), ")"));
+      c.Add(field("vacancy"),
+            absl::StrCat("is ", e.vacancy, ", outside [0, ", problem.vacancies(), ")"));
       edges_ok = false;
     }
     if (!std::isfinite(e.score) || e.score < 0 || e.score > 100) {
-      c.Add("score", absl::StrCat("is ", e.score, ", must be in [0, 100]"));
+      c.Add(field("score"), absl::StrCat("is ", e.score, ", must be in [0, 100]"));
     }
     if (e.tier != Tier::kFits && e.tier != Tier::kFitsWithAccommodations &&
         e.tier != Tier::kBlocked) {
-      c.Add("tier", "must be FITS, FITS_WITH_ACCOMMODATIONS or BLOCKED");
+      c.Add(field("tier"), "must be FITS, FITS_WITH_ACCOMMODATIONS or BLOCKED");
     }
   }
   if (edges_ok) {
+    // Repeated pairs: bucket the edges by participant (input order kept), then mark the
+    // vacancies seen per participant.
+    std::vector<size_t> begin(static_cast<size_t>(p_count) + 1, 0);
+    for (const CandidateEdge& e : problem.edges) ++begin[static_cast<size_t>(e.participant) + 1];
+    for (size_t p = 0; p < static_cast<size_t>(p_count); ++p) begin[p + 1] += begin[p];
     std::vector<size_t> order(problem.edges.size());
-    std::iota(order.begin(), order.end(), size_t{0});
-    auto key = [&problem](size_t i) {
-      return std::make_pair(problem.edges[i].participant, problem.edges[i].vacancy);
-    };
-    std::stable_sort(order.begin(), order.end(),
-                     [&key](size_t a, size_t b) { return key(a) < key(b); });
-    for (size_t k = 1; k < order.size(); ++k) {
-      if (key(order[k]) == key(order[k - 1])) {
-        c.Add(absl::StrCat("edges[", order[k], "]"),
-              absl::StrCat("repeats the pair of edges[", order[k - 1], "]"));
+    std::vector<size_t> fill(begin.begin(), begin.end() - 1);
+    for (size_t i = 0; i < problem.edges.size(); ++i) {
+      order[fill[static_cast<size_t>(problem.edges[i].participant)]++] = i;
+    }
+    std::vector<int> seen_by(static_cast<size_t>(problem.vacancies()), -1);
+    std::vector<size_t> first_of(static_cast<size_t>(problem.vacancies()), 0);
+    for (size_t p = 0; p < static_cast<size_t>(p_count); ++p) {
+      for (size_t k = begin[p]; k < begin[p + 1]; ++k) {
+        const size_t i = order[k];
+        const size_t v = static_cast<size_t>(problem.edges[i].vacancy);
+        if (seen_by[v] == static_cast<int>(p)) {
+          c.Add(absl::StrCat("edges[", i, "]"),
+                absl::StrCat("repeats the pair of edges[", first_of[v], "]"));
+        } else {
+          seen_by[v] = static_cast<int>(p);
+          first_of[v] = i;
+        }
       }
     }
   }
@@ -287,8 +301,7 @@ absl::StatusOr<AssignmentResult> Assign(const AssignmentProblem& problem,
     result.unassigned.push_back(u);
   }
   result.fairness = MakeFairnessReport(problem, options, result.placements);
-  result.augmentations = s.stats.augmentations;
-  result.reassignments = s.stats.reassignments;
+  result.solver_stats = s.stats;
   return result;
 }
 

@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "assignment/b_matching.h"
 #include "matcher/batch_ranker.h"
 #include "matcher/matcher.h"
 #include "model/participant.h"
@@ -144,8 +145,7 @@ struct AssignmentResult {
   int assigned_participants = 0;                  // participants with at least one placement
   std::vector<UnassignedParticipant> unassigned;  // by participant ascending
   FairnessReport fairness;
-  int64_t augmentations = 0;  // solver statistics (b_matching.h)
-  int64_t reassignments = 0;
+  BMatchingStats solver_stats;  // assignment/b_matching.h
 };
 
 // The weight of one eligible edge under the options (see the header comment); 0 for an

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <functional>
-#include <queue>
+#include <limits>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -81,14 +81,20 @@ class Solver {
   int64_t End(int l) const { return g_.edge_begin[static_cast<size_t>(l) + 1]; }
   size_t RightNode(int r) const { return static_cast<size_t>(n_left_ + r); }
 
+  // Arcs that cannot beat the sink's tentative distance are skipped: a node reached
+  // through them would not be settled before the sink (and one settled at the sink's
+  // distance gets no potential change), so the result is the same with fewer pushes.
   void Relax(int node, int64_t d, int64_t pred) {
     const size_t u = static_cast<size_t>(node);
+    if (d >= sink_bound_) return;
+    if (node == sink_) sink_bound_ = d;
     if (done_[u] == epoch_) return;
     if (seen_[u] != epoch_ || d < dist_[u]) {
       seen_[u] = epoch_;
       dist_[u] = d;
       pred_[u] = pred;
-      heap_.push({d, node});
+      heap_.push_back({d, node});
+      std::push_heap(heap_.begin(), heap_.end(), std::greater<>());
     }
   }
 
@@ -98,12 +104,14 @@ class Solver {
     ++epoch_;
     ++stats_.augmentations;
     settled_.clear();
-    heap_ = {};
+    heap_.clear();
+    sink_bound_ = std::numeric_limits<int64_t>::max();
     Relax(s, 0, -1);
     int64_t sink_dist = 0;
     while (!heap_.empty()) {
-      const auto [d, node] = heap_.top();
-      heap_.pop();
+      std::pop_heap(heap_.begin(), heap_.end(), std::greater<>());
+      const auto [d, node] = heap_.back();
+      heap_.pop_back();
       const size_t u = static_cast<size_t>(node);
       if (done_[u] == epoch_ || d != dist_[u]) continue;
       done_[u] = epoch_;
@@ -115,6 +123,8 @@ class Solver {
       }
       const int64_t pu = pot_[u];
       if (node < n_left_) {
+        // "This unit (or a unit of an earlier match) stays unmatched"; first, as a bound.
+        Relax(sink_, d + pu - pot_[static_cast<size_t>(sink_)], node);
         for (int64_t e = Begin(node); e < End(node); ++e) {
           const size_t ue = static_cast<size_t>(e);
           if (chosen_[ue]) continue;
@@ -122,8 +132,6 @@ class Solver {
           ++stats_.relaxed_arcs;
           Relax(r, d - g_.edge_weight[ue] + pu - pot_[static_cast<size_t>(r)], e);
         }
-        // "This unit (or a unit of an earlier match) stays unmatched."
-        Relax(sink_, d + pu - pot_[static_cast<size_t>(sink_)], node);
       } else {
         const size_t r = u - static_cast<size_t>(n_left_);
         if (used_[r] < g_.right_capacity[r]) {
@@ -179,14 +187,13 @@ class Solver {
   std::vector<uint32_t> seen_;
   std::vector<uint32_t> done_;
   uint32_t epoch_ = 0;
+  int64_t sink_bound_ = 0;  // the sink's tentative distance in the current run
   std::vector<uint8_t> chosen_;
   std::vector<int> edge_left_;
   std::vector<int> used_;
   std::vector<std::vector<int64_t>> assigned_;  // chosen edges per right node
   std::vector<int> settled_;
-  std::priority_queue<std::pair<int64_t, int>, std::vector<std::pair<int64_t, int>>,
-                      std::greater<std::pair<int64_t, int>>>
-      heap_;
+  std::vector<std::pair<int64_t, int>> heap_;  // min-heap on (distance, node)
   BMatchingStats stats_;
 };
 
