@@ -46,17 +46,31 @@ class Solver {
 
   absl::StatusOr<BMatchingSolution> Run(const BMatchingOptions& options) {
     const int every = std::max(1, options.progress_every);
+    // Left nodes with the heaviest best edge first (ties by index): later, weaker
+    // candidates then meet potentials that already price the places, and their
+    // searches end sooner. Any order gives an optimum.
+    std::vector<std::pair<int64_t, int>> order;
+    order.reserve(static_cast<size_t>(n_left_));
     for (int l = 0; l < n_left_; ++l) {
+      int64_t best = -1;
+      for (int64_t e = Begin(l); e < End(l); ++e) {
+        best = std::max(best, g_.edge_weight[static_cast<size_t>(e)]);
+      }
+      order.push_back({-best, l});
+    }
+    std::sort(order.begin(), order.end());
+    for (int k = 0; k < n_left_; ++k) {
+      const int l = order[static_cast<size_t>(k)].second;
       const int limit = g_.left_limit[static_cast<size_t>(l)];
       for (int unit = 0; unit < limit; ++unit) {
         // A unit that stays unmatched leaves the residual graph as it was, so the
         // next unit of the same left node would take the same direct path: stop.
         if (!Augment(l)) break;
       }
-      if (options.progress && ((l + 1) % every == 0 || l + 1 == n_left_)) {
-        if (!options.progress(l + 1, n_left_)) {
+      if (options.progress && ((k + 1) % every == 0 || k + 1 == n_left_)) {
+        if (!options.progress(k + 1, n_left_)) {
           return absl::CancelledError(
-              absl::StrCat("assignment cancelled after ", l + 1, " of ", n_left_, " participants"));
+              absl::StrCat("assignment cancelled after ", k + 1, " of ", n_left_, " participants"));
         }
       }
     }

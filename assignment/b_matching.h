@@ -11,7 +11,8 @@
 //   right -> sink (cost 0, cap capacity), left -> sink (cost 0: "stays unmatched"),
 // with Dijkstra on reduced costs (node potentials, int64) started from one left node at
 // a time and stopped as soon as the sink is settled (the Jonker-Volgenant early exit:
-// only the nodes closer than the sink get new potentials). Every augmentation keeps the
+// only the nodes closer than the sink get new potentials); arcs that cannot beat the
+// sink's tentative distance are not pushed. Every augmentation keeps the
 // reduced costs non-negative, so after the last one the flow is a min-cost flow: the
 // matching is optimal, exactly, because all arithmetic is on integers.
 // Cost: one Dijkstra per left slot over the part of the graph closer than the sink;
@@ -73,7 +74,8 @@ struct BMatchingSolution {
 
 // Solves the instance exactly.
 // - Deterministic: the same graph always gives the same solution (left nodes are
-//   processed in index order, heap ties are broken by node index).
+//   processed by their heaviest edge, descending, then by index; heap ties are broken
+//   by node index).
 // - Ties between optimal solutions are resolved by that order; nothing else is promised.
 // - InvalidArgument (naming the field, e.g. "edge_right[12]") for a malformed graph;
 //   Cancelled when the progress callback returns false.
