@@ -10,7 +10,6 @@
 #include <string>
 #include <thread>
 #include <tuple>
-#include <typeinfo>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -147,65 +146,6 @@ std::pair<std::vector<int32_t>, std::vector<GridKey>> GridOrder(size_t n, PointO
   return out;
 }
 
-// A point in radians with the cosine of its latitude.
-struct Point {
-  double lat = 0, lon = 0, cos_lat = 1;
-};
-
-Point ToPoint(GeoPoint g) {
-  constexpr double kRad = M_PI / 180.0;
-  return {g.lat * kRad, g.lon * kRad, std::cos(g.lat * kRad)};
-}
-
-// A box of points in radians, with the cosine of its largest |latitude| (the smallest
-// cosine of its points, while the box stays within +-90 degrees).
-struct Box {
-  double lat_lo = 10, lat_hi = -10, lon_lo = 10, lon_hi = -10;  // empty
-  double min_cos = 1;
-  void Add(const Point& p) {
-    lat_lo = std::min(lat_lo, p.lat);
-    lat_hi = std::max(lat_hi, p.lat);
-    lon_lo = std::min(lon_lo, p.lon);
-    lon_hi = std::max(lon_hi, p.lon);
-    min_cos = std::cos(std::max(std::fabs(lat_lo), std::fabs(lat_hi)));
-  }
-};
-
-// A lower bound of HaversineKm(a, b) for every b in `box`. The haversine of the angle
-// is sin^2(dlat / 2) + cos(lat_a) cos(lat_b) sin^2(dlon / 2); both terms grow with
-// the latitude and longitude gaps between the point and the box, and both cosines are
-// at least the smaller of a's and the box's smallest. sin(x) >= x (1 - x^2 / 6) and
-// asin(y) >= y as below.
-double KmLowerBound(const Point& a, const Box& box) {
-  if (box.lat_lo > box.lat_hi) return 0;  // empty
-  if (std::max(a.lon, box.lon_hi) - std::min(a.lon, box.lon_lo) > M_PI) return 0;
-  const double c = std::min(a.cos_lat, box.min_cos);
-  if (!(c > 0)) return 0;
-  const double gap_lat = 0.5 * std::max({0.0, box.lat_lo - a.lat, a.lat - box.lat_hi});
-  const double gap_lon = 0.5 * std::max({0.0, box.lon_lo - a.lon, a.lon - box.lon_hi});
-  const double s_lat = gap_lat * std::max(0.0, 1.0 - gap_lat * gap_lat / 6.0);
-  const double s_lon = gap_lon * std::max(0.0, 1.0 - gap_lon * gap_lon / 6.0);
-  return 2.0 * 6371.0 * std::sqrt(s_lat * s_lat + c * c * s_lon * s_lon) * (1.0 - 1e-9);
-}
-
-// A lower bound of HaversineKm(a, b_j) for n points b_j given as arrays (radians, cos
-// of latitude): with half-angles x, sin(x) >= x (1 - x^2 / 6) and asin(y) >= y, so the
-// haversine distance is at least the scaled chord below. Written without branches so
-// that the compiler can vectorise it.
-void KmLowerBounds(const Point& a, const double* lat, const double* lon, const double* cos_lat,
-                   int n, double* km) {
-  for (int j = 0; j < n; ++j) {
-    const double dlon_full = lon[j] - a.lon;
-    const double dlat = 0.5 * (lat[j] - a.lat);
-    const double dlon = 0.5 * dlon_full;
-    const double t = std::max(std::fabs(dlat), std::fabs(dlon));
-    const double shrink = std::max(0.0, 1.0 - t * t / 6.0);
-    const double chord = std::sqrt(dlat * dlat + a.cos_lat * cos_lat[j] * dlon * dlon);
-    const double bound = 2.0 * 6371.0 * shrink * chord * (1.0 - 1e-9);
-    km[j] = std::fabs(dlon_full) > M_PI ? 0.0 : bound;  // across the antimeridian: no bound
-  }
-}
-
 // The best score a pair can have given its skills, the best commute points and the
 // vacancy's sustainability points: every other part at its maximum, no penalty.
 double ScoreBoundFromSkills(float coverage_essential, float coverage_optional,
@@ -227,44 +167,11 @@ struct CommuteBound {
   double max_points = 15;            // the commute part is at most this
 };
 
-// Per participant: how far (km, lower-bound distance) its own modes and a leased e-bike
-// can possibly reach within its maximum commute.
-struct Reach {
-  double own = -1;  // -1: no usable mode can ever fit
-  double ebike = -1;
-};
-
-double MinutesBound(const TravelLowerBound& tb, TransportMode m, double km) {
-  const size_t i = static_cast<size_t>(m);
-  return tb.overhead_minutes[i] + tb.minutes_per_km[i] * km - 1e-6;
-}
-
-Reach ReachOf(const TravelLowerBound& tb, const ParticipantFeatures& pf) {
-  // Solve overhead + per_km * km - 1e-6 <= max for km, with a little slack so that the
-  // reach test never claims "too far" for a pair the minutes bound would let through.
-  auto reach = [&](TransportMode m) {
-    const size_t i = static_cast<size_t>(m);
-    const double room = pf.max_commute + 1e-6 - tb.overhead_minutes[i];
-    if (room < 0 || tb.minutes_per_km[i] <= 0) return room < 0 ? -1.0 : 1e18;
-    return room / tb.minutes_per_km[i] * (1 + 1e-9) + 1e-9;
-  };
-  Reach r;
-  for (TransportMode m : pf.modes) r.own = std::max(r.own, reach(m));
-  r.ebike = reach(TransportMode::kEBike);
-  return r;
-}
-
 CommuteBound BoundCommute(const TravelLowerBound& tb, const ParticipantFeatures& pf,
-                          const Reach& reach, const VacancyFeatures& vf, double km,
+                          const CommuteReach& reach, const VacancyFeatures& vf, double km,
                           const MatcherParams& params) {
   CommuteBound b;
-  const uint32_t shared = AccommodationBit(Accommodation::kCompanyTransport) |
-                          AccommodationBit(Accommodation::kCarpool);
-  const bool shared_ride = (vf.offers & shared) && km < params.shared_ride_max_km;
-  const bool bike_lease =
-      (vf.offers & AccommodationBit(Accommodation::kBikeLease)) && km <= reach.ebike;
-  const bool own = km <= reach.own;
-  if (!own && !shared_ride && !bike_lease) {
+  if (CommuteCertainlyBlocked(reach, vf.offers, km, params)) {
     b.blocked = true;
     b.needs_accommodation = true;
     b.max_points = 0;
@@ -274,6 +181,11 @@ CommuteBound BoundCommute(const TravelLowerBound& tb, const ParticipantFeatures&
   double best = std::numeric_limits<double>::infinity();
   for (TransportMode m : pf.modes) best = std::min(best, MinutesBound(tb, m, km));
   b.needs_accommodation = !(best <= max_commute);
+  const uint32_t shared = AccommodationBit(Accommodation::kCompanyTransport) |
+                          AccommodationBit(Accommodation::kCarpool);
+  const bool shared_ride = (vf.offers & shared) && km < params.shared_ride_max_km;
+  const bool bike_lease =
+      (vf.offers & AccommodationBit(Accommodation::kBikeLease)) && km <= reach.ebike;
   if (shared_ride) best = std::min(best, MinutesBound(tb, TransportMode::kCar, km));
   if (bike_lease) best = std::min(best, MinutesBound(tb, TransportMode::kEBike, km));
   b.max_points = std::isfinite(best) ? 15.0 * std::max(0.0, 1.0 - best / max_commute) : 0.0;
@@ -302,10 +214,10 @@ absl::StatusOr<const Site*> ResolveSite(const VacancyContext& c, size_t i) {
 // offers, so one distance bound can settle a whole cell for a participant.
 struct Cell {
   int begin = 0, end = 0;  // positions in spatial order
-  Box box;
+  RadianBox box;
   bool shared_ride = false;  // some vacancy offers company transport or a carpool
   bool bike_lease = false;   // some vacancy offers a bike lease
-  void Add(const Point& p, uint32_t offers) {
+  void Add(const RadianPoint& p, uint32_t offers) {
     box.Add(p);
     shared_ride |= (offers & (AccommodationBit(Accommodation::kCompanyTransport) |
                               AccommodationBit(Accommodation::kCarpool))) != 0;
@@ -315,7 +227,7 @@ struct Cell {
 
 // True when no pair of a participant with `reach` and a vacancy of `cell` can have a
 // commute: the mirror of BoundCommute's "blocked" for every point of the cell.
-bool CellOutOfReach(const Point& home, const Reach& reach, const Cell& cell,
+bool CellOutOfReach(const RadianPoint& home, const CommuteReach& reach, const Cell& cell,
                     const MatcherParams& params) {
   const double km = KmLowerBound(home, cell.box);
   return km > reach.own && (!cell.bike_lease || km > reach.ebike) &&
@@ -409,8 +321,8 @@ class Ranker {
   std::vector<int32_t> p_rank_;
   std::vector<ParticipantFeatures> pf_;
   std::vector<HardAbilities> hard_p_;
-  std::vector<Point> home_points_;
-  std::vector<Reach> reach_;
+  std::vector<RadianPoint> home_points_;
+  std::vector<CommuteReach> reach_;
   std::unique_ptr<NeedSpace> space_;
   const Participant* const* participants_ = nullptr;  // by input index
 
@@ -441,12 +353,8 @@ absl::Status Ranker::Prepare(const std::vector<const Participant*>& participants
     sites.push_back(*site);
   }
   const SkillCredit& credit = matcher_.credit();
-  const TravelTimeEstimator& travel = matcher_.travel();
   bound_ = options_.travel_bound;
-  // Only the exact type: a subclass may answer differently.
-  if (!bound_ && typeid(travel) == typeid(TravelModel)) {
-    bound_ = TravelLowerBound::Of(static_cast<const TravelModel&>(travel));
-  }
+  if (!bound_) bound_ = TravelLowerBoundFor(matcher_.travel());
   passes_ = bound_ && options_.include_blocked ? 2 : 1;
 
   // ---- Vacancies.
@@ -472,7 +380,7 @@ absl::Status Ranker::Prepare(const std::vector<const Participant*>& participants
     const size_t v = static_cast<size_t>(v_input_[q]);
     v_rank_[q] = rank_by_input[v];
     vf_.push_back(BuildVacancyFeatures(*rows[q], *vacancies[v].employer, *sites[v], &dict_));
-    const Point site = ToPoint(sites[v]->location.point);
+    const RadianPoint site = ToRadians(sites[v]->location.point);
     site_lat_.push_back(site.lat);
     site_lon_.push_back(site.lon);
     site_cos_.push_back(site.cos_lat);
@@ -523,7 +431,7 @@ absl::Status Ranker::Prepare(const std::vector<const Participant*>& participants
       groups_.emplace_back();
       groups_.back().begin = static_cast<int>(cells_.size()) - 1;
     }
-    const Point site{site_lat_[qq], site_lon_[qq], site_cos_[qq]};
+    const RadianPoint site{site_lat_[qq], site_lon_[qq], site_cos_[qq]};
     cells_.back().end = q + 1;
     cells_.back().Add(site, vf_[qq].offers);
     groups_.back().end = static_cast<int>(cells_.size());
@@ -550,7 +458,7 @@ absl::Status Ranker::Prepare(const std::vector<const Participant*>& participants
       p_rank_[ii] = p_rank_by_input[static_cast<size_t>(p_input_[ii])];
       pf_[ii] = BuildParticipantFeatures(p, dict_);
       hard_p_[ii] = HardAbilitiesOf(pf_[ii]);
-      home_points_[ii] = ToPoint(pf_[ii].home);
+      home_points_[ii] = ToRadians(pf_[ii].home);
       if (bound_) reach_[ii] = ReachOf(*bound_, pf_[ii]);
     }
   };
@@ -807,7 +715,7 @@ void Ranker::RankParticipant(int pass, int i, Worker& w) {
         const size_t b = static_cast<size_t>(cell.begin);
         KmLowerBounds(home_points_[ii], &site_lat_[b], &site_lon_[b], &site_cos_[b], n,
                       w.km.data());
-        const Reach& reach = reach_[ii];
+        const CommuteReach& reach = reach_[ii];
         for (int j = 0; j < n; ++j) {
           const double km = w.km[static_cast<size_t>(j)];
           const size_t qq = b + static_cast<size_t>(j);
@@ -948,17 +856,6 @@ BatchRankResult Ranker::Run() {
 }
 
 }  // namespace
-
-TravelLowerBound TravelLowerBound::Of(const TravelModel& model) {
-  TravelLowerBound b;
-  for (int m = 1; m <= kTransportModeCount; ++m) {
-    const ModeParams& p = model.ParamsFor(static_cast<TransportMode>(m));
-    b.overhead_minutes[static_cast<size_t>(m)] = p.overhead_minutes;
-    b.minutes_per_km[static_cast<size_t>(m)] =
-        p.speed_kmh > 0 ? p.detour_factor / p.speed_kmh * 60.0 : 1e12;
-  }
-  return b;
-}
 
 absl::StatusOr<BatchRankResult> RankAll(const Matcher& matcher,
                                         const std::vector<const Participant*>& participants,

@@ -46,23 +46,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "matcher/commute_bound.h"
 #include "matcher/matcher.h"
 #include "mobility/travel.h"
 
 namespace carvematch {
-
-// Lower bounds on travel times by straight-line distance: for every mode, shift, leg
-// and pair of points `km` apart (haversine), the estimator answers at least
-// overhead_minutes[mode] + minutes_per_km[mode] * km, or no trip. RankAll uses it to
-// settle far-apart pairs (commute certainly blocked) without asking the estimator; the
-// results do not change, only the time.
-struct TravelLowerBound {
-  // Indexed by static_cast<int>(TransportMode); kUnspecified unused.
-  std::array<double, kTransportModeCount + 1> overhead_minutes{};
-  std::array<double, kTransportModeCount + 1> minutes_per_km{};
-  // The exact bound of the geometric model (overhead + km x detour / speed x 60).
-  static TravelLowerBound Of(const TravelModel& model);
-};
 
 struct BatchRankOptions {
   int top_k_per_participant = 10;  // >= 0; 0 leaves the per-participant lists empty

@@ -3,79 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <typeinfo>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "matcher/batch_ranker.h"
+#include "matcher/commute_bound.h"
 
 namespace carvematch {
 namespace {
-
-// ---- Straight-line commute bound (the idea of matcher/batch_ranker.cc) ---------------
-
-struct Point {
-  double lat = 0, lon = 0, cos_lat = 1;
-};
-
-Point ToPoint(GeoPoint g) {
-  constexpr double kRad = M_PI / 180.0;
-  return {g.lat * kRad, g.lon * kRad, std::cos(g.lat * kRad)};
-}
-
-// A lower bound of HaversineKm(a, b): with half-angles x, sin(x) >= x (1 - x^2 / 6) and
-// asin(y) >= y, so the haversine distance is at least the scaled chord below.
-double KmLowerBound(const Point& a, const Point& b) {
-  const double dlon_full = b.lon - a.lon;
-  if (std::fabs(dlon_full) > M_PI) return 0;  // across the antimeridian: no bound
-  const double dlat = 0.5 * (b.lat - a.lat);
-  const double dlon = 0.5 * dlon_full;
-  const double t = std::max(std::fabs(dlat), std::fabs(dlon));
-  const double shrink = std::max(0.0, 1.0 - t * t / 6.0);
-  const double chord = std::sqrt(dlat * dlat + a.cos_lat * b.cos_lat * dlon * dlon);
-  return 2.0 * 6371.0 * shrink * chord * (1.0 - 1e-9);
-}
-
-// The estimator's minutes for mode m over `km` (a distance lower bound) are at least this.
-double MinutesBound(const TravelLowerBound& tb, TransportMode m, double km) {
-  const size_t i = static_cast<size_t>(m);
-  return tb.overhead_minutes[i] + tb.minutes_per_km[i] * km - 1e-6;
-}
-
-// How far (lower-bound km) the participant's own modes and a leased e-bike can reach
-// within the maximum commute; -1 when never.
-struct Reach {
-  double own = -1;
-  double ebike = -1;
-};
-
-Reach ReachOf(const TravelLowerBound& tb, const ParticipantFeatures& pf) {
-  // Solves overhead + per_km * km - 1e-6 <= max for km, with a little slack so that the
-  // reach test never says "too far" for a pair the minutes bound would let through.
-  auto reach = [&](TransportMode m) {
-    const size_t i = static_cast<size_t>(m);
-    const double room = pf.max_commute + 1e-6 - tb.overhead_minutes[i];
-    if (room < 0 || tb.minutes_per_km[i] <= 0) return room < 0 ? -1.0 : 1e18;
-    return room / tb.minutes_per_km[i] * (1 + 1e-9) + 1e-9;
-  };
-  Reach r;
-  for (TransportMode m : pf.modes) r.own = std::max(r.own, reach(m));
-  r.ebike = reach(TransportMode::kEBike);
-  return r;
-}
-
-// True when no own mode and no offered transport accommodation can bridge `km`: the
-// commute certainly blocks (0 commute points, commute_minutes -1).
-bool CommuteCertainlyBlocked(const Reach& reach, uint32_t offers, double km,
-                             const MatcherParams& params) {
-  if (km <= reach.own) return false;
-  const uint32_t shared = AccommodationBit(Accommodation::kCompanyTransport) |
-                          AccommodationBit(Accommodation::kCarpool);
-  if ((offers & shared) && km < params.shared_ride_max_km) return false;
-  if ((offers & AccommodationBit(Accommodation::kBikeLease)) && km <= reach.ebike) return false;
-  return true;
-}
 
 // Bit h (0..167) for every hour of the week with at least one quarter set in `m`.
 std::array<uint64_t, 3> HoursTouched(const WeekMask& m) {
@@ -138,14 +73,6 @@ bool StaticallyBlocked(const CatalogHot& v, const ParticipantFeatures& p, const 
     if (!(off <= params.hours_blocker_fraction)) return true;
   }
   return false;
-}
-
-std::optional<TravelLowerBound> BoundOf(const TravelTimeEstimator& travel) {
-  // Only the exact type: a subclass may answer differently.
-  if (typeid(travel) == typeid(TravelModel)) {
-    return TravelLowerBound::Of(static_cast<const TravelModel&>(travel));
-  }
-  return std::nullopt;
 }
 
 // ---- The filter, resolved per call -----------------------------------------------
@@ -324,7 +251,7 @@ void VacancyCatalog::PrepareLocked(const Record& r) {
     const int col = space_.Add(q.skill_uri, q.level);
     (q.essential ? entry->essential_columns : entry->optional_columns).push_back(col);
   }
-  const Point p = ToPoint(site->location.point);
+  const RadianPoint p = ToRadians(site->location.point);
   entry->lat_rad = p.lat;
   entry->lon_rad = p.lon;
   entry->cos_lat = p.cos_lat;
@@ -421,10 +348,10 @@ std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
                                                CatalogRankStats* stats) {
   const MatcherParams& params = matcher.params();
   const TravelTimeEstimator& travel = matcher.travel();
-  const std::optional<TravelLowerBound> bound = BoundOf(travel);
+  const std::optional<TravelLowerBound> bound = TravelLowerBoundFor(travel);
   const ResolvedFilter resolved = Resolve(filter, snapshot.dictionary());
   const ParticipantFeatures pf = BuildParticipantFeatures(participant, snapshot.dictionary());
-  Reach reach;
+  CommuteReach reach;
   if (bound) reach = ReachOf(*bound, pf);
   // The participant's best credit per need column, dense over the snapshot's columns.
   std::vector<float> best(static_cast<size_t>(snapshot.space().size()), 0.0f);
@@ -432,7 +359,7 @@ std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
        SparseBestCredit(participant, snapshot.space(), matcher.credit())) {
     best[static_cast<size_t>(col)] = amount;
   }
-  const Point home = ToPoint(pf.home);
+  const RadianPoint home = ToRadians(pf.home);
   const ParticipantHot phot = HotOf(pf);
   const bool drop_far = resolved.DropsFar();
   const bool drop_blocked = !resolved.blocked_ok;
@@ -453,7 +380,7 @@ std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
       double km = 0;
       bool far = false;
       if (bound) {
-        km = KmLowerBound(home, Point{h.lat_rad, h.lon_rad, h.cos_lat});
+        km = KmLowerBound(home, RadianPoint{h.lat_rad, h.lon_rad, h.cos_lat});
         far = CommuteCertainlyBlocked(reach, h.offers, km, params);
         st.far += far;
         if (far && drop_far) continue;
@@ -507,7 +434,7 @@ absl::StatusOr<std::vector<ParticipantMatch>> RankParticipantsNumeric(
   }
   const MatcherParams& params = matcher.params();
   const TravelTimeEstimator& travel = matcher.travel();
-  const std::optional<TravelLowerBound> bound = BoundOf(travel);
+  const std::optional<TravelLowerBound> bound = TravelLowerBoundFor(travel);
   FeatureDictionary dict;
   const VacancyFeatures vf =
       BuildVacancyFeatures(*vacancy.vacancy, *vacancy.employer, *site, &dict);
@@ -520,14 +447,14 @@ absl::StatusOr<std::vector<ParticipantMatch>> RankParticipantsNumeric(
     (q.essential ? essential : optional).push_back(space.Add(q.skill_uri, q.level));
   }
   std::vector<float> best(static_cast<size_t>(space.size()), 0.0f);
-  const Point site_point = ToPoint(site->location.point);
+  const RadianPoint site_point = ToRadians(site->location.point);
   for (size_t i = 0; i < participants.size(); ++i) {
     const Participant& p = *participants[i];
     const ParticipantFeatures pf = BuildParticipantFeatures(p, dict);
     double km = 0;
     bool far = false;
     if (bound) {
-      km = KmLowerBound(ToPoint(pf.home), site_point);
+      km = KmLowerBound(ToRadians(pf.home), site_point);
       far = CommuteCertainlyBlocked(ReachOf(*bound, pf), vf.offers, km, params);
       if (far && resolved.DropsFar()) continue;
     }
