@@ -468,6 +468,16 @@ grpc::Status CarvingServiceImpl::PublishBundle(grpc::ServerContext* context,
     RETURN_IF_ERROR(MergeViolations(
         unparsed, ValidateVacancy(job, *employer, *services_.taxonomy, "bundle.vacancy"),
         "invalid bundle vacancy"));
+    // The new job belongs to the employer of its origins (the store checks this again
+    // inside the transaction).
+    for (size_t k = 0; k < origins.size(); ++k) {
+      MatchIndex::OpenVacancy origin = services_.index->FindVacancy(origins[k]);
+      if (origin.vacancy != nullptr && origin.vacancy->employer_id != job.employer_id) {
+        return InvalidField("bundle.vacancy.employer_id",
+                            absl::StrCat("the tasks come from vacancy \"", origins[k],
+                                         "\" of employer \"", origin.vacancy->employer_id, "\""));
+      }
+    }
 
     // Checked against each origin as stored, inside the write transaction.
     auto update_origin = [&](Vacancy& origin) -> absl::Status {
