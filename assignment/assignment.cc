@@ -262,6 +262,8 @@ absl::StatusOr<AssignmentResult> Assign(const AssignmentProblem& problem,
   }
   BMatchingOptions solver_options;
   solver_options.progress = options.progress;
+  // About a hundred calls, whichever side the solver works from.
+  solver_options.progress_every = std::clamp(std::min(n, problem.vacancies()) / 100, 1, 1024);
   ASSIGN_OR_RETURN(BMatchingSolution s, SolveBMatching(g, solver_options));
 
   AssignmentResult result;

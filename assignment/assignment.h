@@ -89,7 +89,9 @@ struct AssignmentOptions {
   Objective objective = Objective::kMatchQuality;
   AntiCreamingWeights anti_creaming;
   bool maximize_assigned_first = false;  // lexicographic: count, then weight
-  // Progress in participants processed (monotonic; the last call has done == total).
+  // Progress (monotonic; the last call has done == total), about 100 calls. The unit is
+  // participants processed, or vacancies when the places add up to fewer than the
+  // proposal slots (the solver then works from the vacancy side; `total` tells).
   // Returning false stops with absl::CancelledError; deadlines are checked here too.
   std::function<bool(int64_t done, int64_t total)> progress;
 };

@@ -21,11 +21,7 @@ class Solver {
       : g_(g),
         n_left_(g.left),
         sink_(g.left + g.right),
-        pot_(static_cast<size_t>(g.left + g.right + 1), 0),
-        dist_(pot_.size(), 0),
-        pred_(pot_.size(), -1),
-        seen_(pot_.size(), 0),
-        done_(pot_.size(), 0),
+        node_(static_cast<size_t>(g.left + g.right + 1)),
         chosen_(static_cast<size_t>(g.edge_begin[static_cast<size_t>(g.left)]), 0),
         edge_left_(chosen_.size(), 0),
         used_(static_cast<size_t>(g.right), 0),
@@ -36,12 +32,12 @@ class Solver {
     // Shortest distances on the empty flow (a DAG): left 0, right min(0, -max weight in),
     // sink the minimum of all; every arc then has a non-negative reduced cost.
     for (size_t e = 0; e < chosen_.size(); ++e) {
-      int64_t& p = pot_[static_cast<size_t>(n_left_ + g_.edge_right[e])];
+      int64_t& p = node_[static_cast<size_t>(n_left_ + g_.edge_right[e])].pot;
       p = std::min(p, -g_.edge_weight[e]);
     }
     int64_t sink_pot = 0;
-    for (int r = 0; r < g_.right; ++r) sink_pot = std::min(sink_pot, pot_[RightNode(r)]);
-    pot_[static_cast<size_t>(sink_)] = sink_pot;
+    for (int r = 0; r < g_.right; ++r) sink_pot = std::min(sink_pot, node_[RightNode(r)].pot);
+    node_[static_cast<size_t>(sink_)].pot = sink_pot;
   }
 
   absl::StatusOr<BMatchingSolution> Run(const BMatchingOptions& options) {
@@ -102,11 +98,12 @@ class Solver {
     const size_t u = static_cast<size_t>(node);
     if (d >= sink_bound_) return;
     if (node == sink_) sink_bound_ = d;
-    if (done_[u] == epoch_) return;
-    if (seen_[u] != epoch_ || d < dist_[u]) {
-      seen_[u] = epoch_;
-      dist_[u] = d;
-      pred_[u] = pred;
+    NodeState& x = node_[u];
+    if (x.done == epoch_) return;
+    if (x.seen != epoch_ || d < x.dist) {
+      x.seen = epoch_;
+      x.dist = d;
+      x.pred = pred;
       heap_.push_back({d, node});
       std::push_heap(heap_.begin(), heap_.end(), std::greater<>());
     }
@@ -127,34 +124,36 @@ class Solver {
       const auto [d, node] = heap_.back();
       heap_.pop_back();
       const size_t u = static_cast<size_t>(node);
-      if (done_[u] == epoch_ || d != dist_[u]) continue;
-      done_[u] = epoch_;
+      NodeState& x = node_[u];
+      if (x.done == epoch_ || d != x.dist) continue;
+      x.done = epoch_;
       settled_.push_back(node);
       ++stats_.settled_nodes;
       if (node == sink_) {
         sink_dist = d;
         break;
       }
-      const int64_t pu = pot_[u];
+      const int64_t pu = x.pot;
       if (node < n_left_) {
         // "This unit (or a unit of an earlier match) stays unmatched"; first, as a bound.
-        Relax(sink_, d + pu - pot_[static_cast<size_t>(sink_)], node);
+        Relax(sink_, d + pu - node_[static_cast<size_t>(sink_)].pot, node);
         for (int64_t e = Begin(node); e < End(node); ++e) {
           const size_t ue = static_cast<size_t>(e);
           if (chosen_[ue]) continue;
           const int r = n_left_ + g_.edge_right[ue];
           ++stats_.relaxed_arcs;
-          Relax(r, d - g_.edge_weight[ue] + pu - pot_[static_cast<size_t>(r)], e);
+          Relax(r, d - g_.edge_weight[ue] + pu - node_[static_cast<size_t>(r)].pot, e);
         }
       } else {
         const size_t r = u - static_cast<size_t>(n_left_);
         if (used_[r] < g_.right_capacity[r]) {
-          Relax(sink_, d + pu - pot_[static_cast<size_t>(sink_)], node);
+          Relax(sink_, d + pu - node_[static_cast<size_t>(sink_)].pot, node);
         }
         for (const int64_t e : assigned_[r]) {
           const int l = edge_left_[static_cast<size_t>(e)];
           ++stats_.relaxed_arcs;
-          Relax(l, d + g_.edge_weight[static_cast<size_t>(e)] + pu - pot_[static_cast<size_t>(l)],
+          Relax(l,
+                d + g_.edge_weight[static_cast<size_t>(e)] + pu - node_[static_cast<size_t>(l)].pot,
                 e);
         }
       }
@@ -163,15 +162,15 @@ class Solver {
     // reduced costs remain non-negative and those on the path become 0.
     for (const int node : settled_) {
       const size_t u = static_cast<size_t>(node);
-      pot_[u] += dist_[u] - sink_dist;
+      node_[u].pot += node_[u].dist - sink_dist;
     }
-    const int64_t last = pred_[static_cast<size_t>(sink_)];
+    const int64_t last = node_[static_cast<size_t>(sink_)].pred;
     if (last == s) return false;
     int node = static_cast<int>(last);
     if (node >= n_left_) ++used_[static_cast<size_t>(node - n_left_)];
     bool moved = false;
     while (node != s) {
-      const int64_t e = pred_[static_cast<size_t>(node)];
+      const int64_t e = node_[static_cast<size_t>(node)].pred;
       const size_t ue = static_cast<size_t>(e);
       if (node >= n_left_) {
         // Forward arc left -> right: the edge is chosen.
@@ -195,11 +194,15 @@ class Solver {
   const BMatchingGraph& g_;
   const int n_left_;
   const int sink_;
-  std::vector<int64_t> pot_;
-  std::vector<int64_t> dist_;
-  std::vector<int64_t> pred_;  // right: forward edge; left: reverse edge; sink: node
-  std::vector<uint32_t> seen_;
-  std::vector<uint32_t> done_;
+  // Everything a relaxation touches of one node, in one cache line.
+  struct NodeState {
+    int64_t pot = 0;
+    int64_t dist = 0;
+    int64_t pred = -1;  // right: forward edge; left: reverse edge; sink: node
+    uint32_t seen = 0;  // epoch of the run that reached the node
+    uint32_t done = 0;  // epoch of the run that settled it
+  };
+  std::vector<NodeState> node_;
   uint32_t epoch_ = 0;
   int64_t sink_bound_ = 0;  // the sink's tentative distance in the current run
   std::vector<uint8_t> chosen_;
@@ -273,8 +276,48 @@ absl::Status ValidateBMatchingGraph(const BMatchingGraph& g) {
 absl::StatusOr<BMatchingSolution> SolveBMatching(const BMatchingGraph& graph,
                                                  const BMatchingOptions& options) {
   RETURN_IF_ERROR(ValidateBMatchingGraph(graph));
-  Solver solver(graph);
-  return solver.Run(options);
+  int64_t left_units = 0;
+  int64_t right_units = 0;
+  for (const int x : graph.left_limit) left_units += x;
+  for (const int x : graph.right_capacity) right_units += x;
+  if (!options.transpose_when_scarce || right_units >= left_units) {
+    Solver solver(graph);
+    return solver.Run(options);
+  }
+  // Fewer places than slots: the problem is symmetric, so augment from the scarcer side
+  // (one Dijkstra per place instead of one per slot) on the transposed graph.
+  BMatchingGraph t;
+  t.left = graph.right;
+  t.right = graph.left;
+  t.left_limit = graph.right_capacity;
+  t.right_capacity = graph.left_limit;
+  const size_t m = graph.edge_right.size();
+  t.edge_begin.assign(static_cast<size_t>(t.left) + 1, 0);
+  for (const int r : graph.edge_right) ++t.edge_begin[static_cast<size_t>(r) + 1];
+  for (size_t r = 0; r < static_cast<size_t>(t.left); ++r) t.edge_begin[r + 1] += t.edge_begin[r];
+  t.edge_right.resize(m);
+  t.edge_weight.resize(m);
+  std::vector<int64_t> position(m);  // original edge -> transposed edge
+  std::vector<int64_t> fill(t.edge_begin.begin(), t.edge_begin.end() - 1);
+  for (int l = 0; l < graph.left; ++l) {
+    for (int64_t e = graph.edge_begin[static_cast<size_t>(l)];
+         e < graph.edge_begin[static_cast<size_t>(l) + 1]; ++e) {
+      const size_t ue = static_cast<size_t>(e);
+      const int64_t slot = fill[static_cast<size_t>(graph.edge_right[ue])]++;
+      t.edge_right[static_cast<size_t>(slot)] = l;
+      t.edge_weight[static_cast<size_t>(slot)] = graph.edge_weight[ue];
+      position[ue] = slot;
+    }
+  }
+  Solver solver(t);
+  ASSIGN_OR_RETURN(BMatchingSolution ts, solver.Run(options));
+  BMatchingSolution s;
+  s.chosen.resize(m);
+  for (size_t e = 0; e < m; ++e) s.chosen[e] = ts.chosen[static_cast<size_t>(position[e])];
+  s.total_weight = ts.total_weight;
+  s.matched_edges = ts.matched_edges;
+  s.stats = ts.stats;
+  return s;
 }
 
 }  // namespace carvematch

@@ -15,8 +15,9 @@
 // sink's tentative distance are not pushed. Every augmentation keeps the
 // reduced costs non-negative, so after the last one the flow is a min-cost flow: the
 // matching is optimal, exactly, because all arithmetic is on integers.
-// Cost: one Dijkstra per left slot over the part of the graph closer than the sink;
-// memory O(left + right + edges).
+// Cost: one Dijkstra per unit of the scarcer side (left slots, or right places when
+// there are fewer of them: the instance is then transposed) over the part of the graph
+// closer than the sink; memory O(left + right + edges).
 //
 // Example usage:
 //   BMatchingGraph g;
@@ -54,8 +55,14 @@ struct BMatchingOptions {
   // Called every `progress_every` left nodes and once at the end with the left nodes
   // done; returning false stops the solver with absl::CancelledError (use it for
   // deadlines too).
+  // `total` is the number of nodes on the side the solver works from (see
+  // transpose_when_scarce).
   std::function<bool(int64_t done, int64_t total)> progress;
   int progress_every = 1024;  // >= 1
+  // When the right capacities add up to less than the left limits, solve the transposed
+  // instance (the problem is symmetric): one Dijkstra per right unit instead of one per
+  // left unit. The optimum value is the same; which optimum is returned may differ.
+  bool transpose_when_scarce = true;
 };
 
 struct BMatchingStats {

@@ -64,7 +64,9 @@ TEST(BMatchingTest, AllBMatchingsEnumeratedOnTinyRandomGraphs) {
     const int right = 1 + static_cast<int>(rng() % 4);
     BMatchingGraph g = RandomGraph(rng, left, right, 0.6, 3, 3, checked % 2 ? 9 : 1000);
     if (g.edge_right.size() > 14) continue;
-    absl::StatusOr<BMatchingSolution> s = SolveBMatching(g, {});
+    BMatchingOptions options;
+    options.transpose_when_scarce = checked % 3 != 0;  // both directions
+    absl::StatusOr<BMatchingSolution> s = SolveBMatching(g, options);
     ASSERT_TRUE(s.ok()) << s.status();
     // Limits hold and the reported weight is the chosen edges' weight.
     std::vector<int> lc(static_cast<size_t>(left), 0);
@@ -88,6 +90,25 @@ TEST(BMatchingTest, AllBMatchingsEnumeratedOnTinyRandomGraphs) {
     EXPECT_EQ(s->total_weight, BruteForceWeight(g)) << "graph " << checked;
     ++checked;
   }
+}
+
+TEST(BMatchingTest, BothDirectionsGiveTheSameOptimum) {
+  std::mt19937 rng(99);
+  int transposed = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    BMatchingGraph g = RandomGraph(rng, 80, 20, 0.2, 2, trial % 2 ? 2 : 12, 100000);
+    BMatchingOptions direct;
+    direct.transpose_when_scarce = false;
+    absl::StatusOr<BMatchingSolution> a = SolveBMatching(g, direct);
+    absl::StatusOr<BMatchingSolution> b = SolveBMatching(g, BMatchingOptions{});
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(a->total_weight, b->total_weight) << "trial " << trial;
+    int64_t w = 0;
+    for (size_t e = 0; e < b->chosen.size(); ++e) w += b->chosen[e] ? g.edge_weight[e] : 0;
+    EXPECT_EQ(w, b->total_weight);
+    transposed += b->stats.augmentations != a->stats.augmentations;
+  }
+  EXPECT_GT(transposed, 0);
 }
 
 TEST(BMatchingTest, ReassignsWhenALaterNodeNeedsThePlace) {
