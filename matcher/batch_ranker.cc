@@ -266,9 +266,13 @@ class Ranker {
     std::vector<double> ess_sum, opt_sum;  // by position
     std::vector<uint8_t> q_summed;         // by position
     std::vector<int> q_list;               // positions with sums (to reset)
-    std::vector<double> km;                // distance bounds to the vacancies of one cell
-    std::vector<Candidate> candidates;     // of the current participant, to complete
-    std::vector<Entry> order;              // their bounds, index = position in candidates
+    std::vector<uint8_t> cell_far;         // pass 1: by cell
+    std::vector<uint8_t> evaluated;        // pass 1: by position
+    std::vector<int> evaluated_list;
+    std::vector<std::pair<double, int>> far_order;  // (bound, position)
+    std::vector<double> km;                         // distance bounds to the vacancies of one cell
+    std::vector<Candidate> candidates;              // of the current participant, to complete
+    std::vector<Entry> order;                       // their bounds, index = position in candidates
     std::vector<std::pair<int, double>> blocked_near;  // (q, km): within reach, blocked
     BatchRankStats stats;
   };
@@ -278,6 +282,10 @@ class Ranker {
   // The pair (i, q) within reach by the distance bound `km` and without a static
   // blocker, in pass 0.
   void NearPair(int i, int q, double km, Worker& w);
+  // Pass 1 for participant i: its far pairs that can still enter a list.
+  void SecondPass(int i, Worker& w);
+  // w.cell_far[c]: cell c is out of participant i's reach.
+  void MarkFarCells(int i, Worker& w) const;
   // Completes the candidates NearPair collected for participant i, best bound first,
   // then ranks its blocked pairs within reach.
   void CompleteCandidates(int i, Worker& w);
@@ -312,7 +320,14 @@ class Ranker {
   std::vector<int> post_begin_;  // CSR over need columns
   std::vector<int> postings_;
   std::vector<Cell> cells_;
-  std::vector<Cell> groups_;  // kCellsPerGroup cells each
+  std::vector<Cell> groups_;
+  std::vector<int> cell_of_;  // by position
+  // Pass 1: the score bound of a far pair with coverage sums 0, and the positions by
+  // that bound, best first.
+  std::vector<double> zero_bound_;
+  std::vector<int> zero_order_;
+  std::vector<int> open_list_;  // positions of the vacancies that can take a blocked pair  //
+                                // kCellsPerGroup cells each
   int k_cols_ = 0;
   FeatureDictionary dict_;
 
@@ -329,9 +344,8 @@ class Ranker {
   // The pass.
   std::vector<Heap> p_heaps_;
   std::vector<Worker> workers_;
-  std::vector<Heap> v_limits_;    // pass 1: the vacancies' merged heaps after pass 0
-  std::vector<bool> v_open_;      // pass 1: the vacancy may still take a blocked pair
-  std::vector<bool> group_open_;  // pass 1: some vacancy of the group is open
+  std::vector<Heap> v_limits_;  // pass 1: the vacancies' merged heaps after pass 0
+  int64_t open_vacancies_ = 0;
   std::atomic<int> next_block_{0};
   std::atomic<bool> cancelled_{false};
   std::mutex progress_mu_;
@@ -436,6 +450,26 @@ absl::Status Ranker::Prepare(const std::vector<const Participant*>& participants
     cells_.back().Add(site, vf_[qq].offers);
     groups_.back().end = static_cast<int>(cells_.size());
     groups_.back().Add(site, vf_[qq].offers);
+  }
+
+  cell_of_.assign(nv, 0);
+  for (size_t c = 0; c < cells_.size(); ++c) {
+    for (int q = cells_[c].begin; q < cells_[c].end; ++q) {
+      cell_of_[static_cast<size_t>(q)] = static_cast<int>(c);
+    }
+  }
+  if (passes_ == 2) {
+    zero_bound_.resize(nv);
+    for (size_t q = 0; q < nv; ++q) {
+      const int ess = opt_begin_[q] - req_begin_[q], opt = req_begin_[q + 1] - opt_begin_[q];
+      zero_bound_[q] = ScoreBoundFromSkills(CoverageRatio(0.0, ess), CoverageRatio(0.0, opt), 0.0,
+                                            vf_[q].sustainability);
+    }
+    zero_order_.resize(nv);
+    std::iota(zero_order_.begin(), zero_order_.end(), 0);
+    std::stable_sort(zero_order_.begin(), zero_order_.end(), [&](int a, int b) {
+      return zero_bound_[static_cast<size_t>(a)] > zero_bound_[static_cast<size_t>(b)];
+    });
   }
 
   // ---- Participants (features in parallel).
@@ -673,14 +707,13 @@ void Ranker::RankParticipant(int pass, int i, Worker& w) {
                       w.credit.data(), &w.touched);
     scattered = true;
   };
-  // Pass 1 visits only the cells out of reach, and only the vacancies that can still
-  // take a blocked pair unless this participant can.
-  const bool p_open = pass == 1 && p_heaps_[ii].WouldKeep({Tier::kBlocked, 100.0, -1, -1});
+  if (pass == 1) {
+    SecondPass(i, w);
+    return;
+  }
   for (const Cell& group : groups_) {
-    if (pass == 1 && !p_open && !group_open_[static_cast<size_t>(&group - groups_.data())])
-      continue;
     const bool group_far = bound_ && CellOutOfReach(home_points_[ii], reach_[ii], group, params);
-    if (group_far && pass == 0) {
+    if (group_far) {
       for (int c = group.begin; c < group.end; ++c) {
         const Cell& cell = cells_[static_cast<size_t>(c)];
         w.stats.settled_far += cell.end - cell.begin;
@@ -695,7 +728,6 @@ void Ranker::RankParticipant(int pass, int i, Worker& w) {
       if (pass == 0) {
         if (far) {
           w.stats.settled_far += cell.end - cell.begin;
-          w.stats.settled_by_cell += cell.end - cell.begin;
           w.stats.settled_by_cell += cell.end - cell.begin;
           continue;
         }
@@ -734,24 +766,87 @@ void Ranker::RankParticipant(int pass, int i, Worker& w) {
             if (options_.include_blocked) FarPair(i, cell.begin + j, w.v_heaps[qq], w);
           }
         }
-      } else if (far) {
-        for (int q = cell.begin; q < cell.end; ++q) {
-          const size_t qq = static_cast<size_t>(q);
-          if (!p_open && !v_open_[qq]) continue;
-          if (!scattered) {
-            scatter();
-            SumThroughPostings(w);
-          }
-          FarPair(i, q, v_limits_[qq], w);
-        }
       }
     }
   }
-  if (pass == 0) CompleteCandidates(i, w);
+  CompleteCandidates(i, w);
   if (scattered) {
     for (int col : w.touched) w.credit[static_cast<size_t>(col)] = 0;
     w.touched.clear();
   }
+}
+
+void Ranker::MarkFarCells(int i, Worker& w) const {
+  const size_t ii = static_cast<size_t>(i);
+  const MatcherParams& params = matcher_.params();
+  for (const Cell& group : groups_) {
+    const bool group_far = CellOutOfReach(home_points_[ii], reach_[ii], group, params);
+    for (int c = group.begin; c < group.end; ++c) {
+      w.cell_far[static_cast<size_t>(c)] =
+          group_far ||
+          CellOutOfReach(home_points_[ii], reach_[ii], cells_[static_cast<size_t>(c)], params);
+    }
+  }
+}
+
+void Ranker::SecondPass(int i, Worker& w) {
+  const size_t ii = static_cast<size_t>(i);
+  const Heap& p_heap = p_heaps_[ii];
+  const bool p_open = p_heap.WouldKeep({Tier::kBlocked, 100.0, -1, -1});
+  if (p_open) ++w.stats.open_participants;
+  if (!p_open && open_list_.empty()) return;
+  MarkFarCells(i, w);  // pass 0 ranked every pair of the other cells
+  auto far = [&](int q) {
+    return w.cell_far[static_cast<size_t>(cell_of_[static_cast<size_t>(q)])];
+  };
+  auto evaluate = [&](int q) {
+    FarPair(i, q, v_limits_[static_cast<size_t>(q)], w);
+    w.evaluated[static_cast<size_t>(q)] = 1;
+    w.evaluated_list.push_back(q);
+  };
+  auto sum = [&] {
+    if (w.summed) return;
+    ScatterBestCredit(*participants_[static_cast<size_t>(p_input_[ii])], *space_, matcher_.credit(),
+                      w.credit.data(), &w.touched);
+    SumThroughPostings(w);
+  };
+  if (p_open) {
+    sum();
+    // The far vacancies sharing a skill column with the participant, best bound first:
+    // once a bound cannot enter the participant's list, no later one can.
+    w.far_order.clear();
+    for (int q : w.q_list) {
+      if (!far(q)) continue;
+      float ce, co;
+      Coverage(q, w, &ce, &co);
+      w.far_order.emplace_back(
+          ScoreBoundFromSkills(ce, co, 0.0, vf_[static_cast<size_t>(q)].sustainability), q);
+    }
+    std::sort(w.far_order.begin(), w.far_order.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (const auto& [ub, q] : w.far_order) {
+      if (!p_heap.WouldKeep({Tier::kBlocked, ub, -1, -1})) break;
+      evaluate(q);
+    }
+    // The other far vacancies have coverage 0: their bounds are known in advance.
+    for (int q : zero_order_) {
+      if (!p_heap.WouldKeep({Tier::kBlocked, zero_bound_[static_cast<size_t>(q)], -1, -1})) break;
+      if (w.q_summed[static_cast<size_t>(q)] || !far(q)) continue;
+      evaluate(q);
+    }
+  }
+  // The vacancies whose lists can still take a blocked pair, whatever this
+  // participant's list says.
+  for (int q : open_list_) {
+    if (w.evaluated[static_cast<size_t>(q)] || !far(q)) continue;
+    sum();
+    evaluate(q);
+  }
+  for (int q : w.evaluated_list) w.evaluated[static_cast<size_t>(q)] = 0;
+  w.evaluated_list.clear();
+  for (int col : w.touched) w.credit[static_cast<size_t>(col)] = 0;
+  w.touched.clear();
   if (w.summed) {
     for (int q : w.q_list) w.q_summed[static_cast<size_t>(q)] = 0;
     w.q_list.clear();
@@ -795,6 +890,8 @@ BatchRankResult Ranker::Run() {
       w.ess_sum.assign(nv, 0.0);
       w.opt_sum.assign(nv, 0.0);
       w.q_summed.assign(nv, 0);
+      w.cell_far.assign(cells_.size(), 0);
+      w.evaluated.assign(nv, 0);
     }
   }
   auto merged_vacancy_heaps = [&]() {
@@ -809,18 +906,13 @@ BatchRankResult Ranker::Run() {
       // Pass 0 ranked every pair within reach: the vacancies' heaps now decide which
       // far (blocked) pairs are still worth scoring.
       v_limits_ = merged_vacancy_heaps();
-      v_open_.assign(nv, false);
-      group_open_.assign(groups_.size(), false);
-      for (size_t g = 0; g < groups_.size(); ++g) {
-        for (int c = groups_[g].begin; c < groups_[g].end; ++c) {
-          const Cell& cell = cells_[static_cast<size_t>(c)];
-          for (int q = cell.begin; q < cell.end; ++q) {
-            const size_t qq = static_cast<size_t>(q);
-            v_open_[qq] = v_limits_[qq].WouldKeep({Tier::kBlocked, 100.0, -1, -1});
-            if (v_open_[qq]) group_open_[g] = true;
-          }
+      open_list_.clear();
+      for (size_t q = 0; q < nv; ++q) {
+        if (v_limits_[q].WouldKeep({Tier::kBlocked, 100.0, -1, -1})) {
+          open_list_.push_back(static_cast<int>(q));
         }
       }
+      open_vacancies_ = static_cast<int64_t>(open_list_.size());
     }
     next_block_.store(0);
     std::vector<std::thread> pool;
@@ -833,6 +925,7 @@ BatchRankResult Ranker::Run() {
   BatchRankResult result;
   result.stats.pairs = static_cast<int64_t>(np) * static_cast<int64_t>(nv);
   result.stats.need_columns = k_cols_;
+  result.stats.open_vacancies = open_vacancies_;
   for (const Worker& w : workers_) {
     result.stats.static_checks += w.stats.static_checks;
     result.stats.completed += w.stats.completed;
@@ -840,6 +933,7 @@ BatchRankResult Ranker::Run() {
     result.stats.settled_by_cell += w.stats.settled_by_cell;
     result.stats.bounded_out += w.stats.bounded_out;
     result.stats.static_blocked += w.stats.static_blocked;
+    result.stats.open_participants += w.stats.open_participants;
   }
   result.for_participant.resize(np);
   for (size_t i = 0; i < np; ++i) {

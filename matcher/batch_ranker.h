@@ -91,7 +91,11 @@ struct BatchRankStats {
   int64_t completed = 0;        // pairs completed with travel times
   int64_t bounded_out = 0;      // pairs within reach skipped by their score bound alone
   int64_t static_blocked = 0;   // pairs within reach rejected by a static blocker first
-  int need_columns = 0;         // K
+  // With BLOCKED pairs: the participants and vacancies whose lists could still take a
+  // BLOCKED pair after the first pass (the second pass scores far pairs for them).
+  int64_t open_participants = 0;
+  int64_t open_vacancies = 0;
+  int need_columns = 0;  // K
 };
 
 struct BatchRankResult {

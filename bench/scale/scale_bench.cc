@@ -154,9 +154,11 @@ int Run(const Flags& flags) {
           median * 1e9 / static_cast<double>(stats.pairs), PeakRssMiB(), Runs(times).c_str());
       std::printf(
           "          cpu %.0f ms per run; settled by cell %lld, static blocked %lld, bounded out "
-          "%lld\n",
+          "%lld; second pass for %lld participants, %lld vacancies\n",
           cpu_per_run * 1e3, static_cast<long long>(stats.settled_by_cell),
-          static_cast<long long>(stats.static_blocked), static_cast<long long>(stats.bounded_out));
+          static_cast<long long>(stats.static_blocked), static_cast<long long>(stats.bounded_out),
+          static_cast<long long>(stats.open_participants),
+          static_cast<long long>(stats.open_vacancies));
       std::fflush(stdout);
     }
   }
