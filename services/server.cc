@@ -5,6 +5,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "services/assignment_service.h"
 #include "services/carving_service.h"
 #include "services/employer_service.h"
 #include "services/match_service.h"
@@ -18,12 +19,14 @@ struct Server::Impl {
         employers(services),
         vacancies(services),
         matches(services),
-        carving(services) {}
+        carving(services),
+        assignment(services) {}
   ParticipantServiceImpl participants;
   EmployerServiceImpl employers;
   VacancyServiceImpl vacancies;
   MatchServiceImpl matches;
   CarvingServiceImpl carving;
+  AssignmentServiceImpl assignment;
 };
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServiceContext& services,
@@ -41,6 +44,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServiceContext& serv
   builder.RegisterService(&server->impl_->vacancies);
   builder.RegisterService(&server->impl_->matches);
   builder.RegisterService(&server->impl_->carving);
+  builder.RegisterService(&server->impl_->assignment);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
