@@ -17,7 +17,8 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, std::string api_key,
       employers_(v1::EmployerService::NewStub(channel_)),
       vacancies_(v1::VacancyService::NewStub(channel_)),
       matches_(v1::MatchService::NewStub(channel_)),
-      carving_(v1::CarvingService::NewStub(channel_)) {}
+      carving_(v1::CarvingService::NewStub(channel_)),
+      assignment_(v1::AssignmentService::NewStub(channel_)) {}
 
 std::shared_ptr<grpc::Channel> Client::Connect(const std::string& address) {
   grpc::ChannelArguments args;

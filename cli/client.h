@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "carvematch/v1/assignment.grpc.pb.h"
 #include "carvematch/v1/carving.grpc.pb.h"
 #include "carvematch/v1/employer.grpc.pb.h"
 #include "carvematch/v1/match.grpc.pb.h"
@@ -33,6 +34,7 @@ class Client {
   v1::VacancyService::Stub& vacancies() { return *vacancies_; }
   v1::MatchService::Stub& matches() { return *matches_; }
   v1::CarvingService::Stub& carving() { return *carving_; }
+  v1::AssignmentService::Stub& assignment() { return *assignment_; }
 
  private:
   std::shared_ptr<grpc::Channel> channel_;
@@ -43,6 +45,7 @@ class Client {
   std::unique_ptr<v1::VacancyService::Stub> vacancies_;
   std::unique_ptr<v1::MatchService::Stub> matches_;
   std::unique_ptr<v1::CarvingService::Stub> carving_;
+  std::unique_ptr<v1::AssignmentService::Stub> assignment_;
 };
 
 // The call's status as an absl::Status; field violations from the

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -513,6 +514,21 @@ int ExplainCommand(const Args& args) {
   });
 }
 
+namespace {
+
+// A progress bar on stderr, redrawn in place: "[####    ]  40% of 1200 pairs".
+void DrawProgressBar(int64_t done, int64_t total, const std::string& unit,
+                     const std::string& prefix = "") {
+  if (total <= 0) return;
+  double share = std::min(1.0, static_cast<double>(done) / static_cast<double>(total));
+  int filled = static_cast<int>(share * 40);
+  std::cerr << "\r" << prefix << "[" << std::string(filled, '#') << std::string(40 - filled, ' ')
+            << "] " << absl::StrFormat("%3.0f%%", share * 100) << " of " << total << " " << unit
+            << std::flush;
+}
+
+}  // namespace
+
 int BulkCommand(const Args& args) {
   return Run([&]() -> absl::Status {
     ASSIGN_OR_RETURN(
@@ -561,13 +577,9 @@ int BulkCommand(const Args& args) {
     int vacancies = 0;
     while (reader->Read(&message)) {
       if (message.has_progress()) {
-        if (bar && message.progress().pairs_total() > 0) {
-          double share = static_cast<double>(message.progress().pairs_done()) /
-                         static_cast<double>(message.progress().pairs_total());
-          int filled = static_cast<int>(share * 40);
-          std::cerr << "\r[" << std::string(filled, '#') << std::string(40 - filled, ' ') << "] "
-                    << absl::StrFormat("%3.0f%%", share * 100) << " of "
-                    << message.progress().pairs_total() << " pairs" << std::flush;
+        if (bar) {
+          DrawProgressBar(message.progress().pairs_done(), message.progress().pairs_total(),
+                          "pairs");
         }
         continue;
       }
@@ -587,6 +599,201 @@ int BulkCommand(const Args& args) {
     std::cerr << "ranked " << participants << " participants x " << vacancies << " vacancies (top "
               << top_k << " each way)"
               << (out_path.empty() ? "" : absl::StrCat(", written to ", out_path)) << "\n";
+    return absl::OkStatus();
+  });
+}
+
+namespace {
+
+std::string Percent(double share) { return absl::StrFormat("%.0f%%", share * 100); }
+
+std::string ObjectiveLabel(v1::AssignmentObjective o) {
+  switch (o) {
+    case v1::ANTI_CREAMING:
+      return "anti-creaming";
+    case v1::STABLE:
+      return "stable";
+    default:
+      return "match quality";
+  }
+}
+
+std::string ReasonName(v1::Unassigned::Reason r) {
+  switch (r) {
+    case v1::Unassigned::NO_FEASIBLE_VACANCY:
+      return "no feasible vacancy";
+    case v1::Unassigned::OUTCOMPETED:
+      return "outcompeted";
+    default:
+      return "unknown";
+  }
+}
+
+void PrintFairness(const v1::FairnessReport& report, std::ostream& out) {
+  Table table({"Barriers", "Pool", "With a feasible vacancy", "Assigned", "Share assigned",
+               "Representation"});
+  for (const v1::FairnessGroup& g : report.groups()) {
+    table.AddRow({absl::StrCat(g.barriers()), absl::StrCat(g.pool()),
+                  absl::StrCat(g.with_eligible_vacancy()), absl::StrCat(g.assigned()),
+                  Percent(g.assigned_share()), absl::StrFormat("%.2f", g.representation())});
+  }
+  table.AddRow({"all", absl::StrCat(report.pool()), "", absl::StrCat(report.assigned()),
+                Percent(report.assigned_share()), ""});
+  table.Print(out);
+}
+
+}  // namespace
+
+int AssignCommand(const Args& args) {
+  return Run([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(
+        Flags flags,
+        Flags::Parse(args,
+                     With(kClientFlags, {"participants", "vacancies", "objective", "accommodations",
+                                         "proposals", "candidates", "csv"}),
+                     {"compare", "json"}));
+    RETURN_IF_ERROR(ExpectPositional(
+        flags, 0,
+        "assign [--participants IDS] [--vacancies IDS] [--objective quality|anti-creaming|stable] "
+        "[--compare] [--accommodations=0|1] [--proposals N] [--json] [--csv FILE]"));
+    v1::AssignRequest request;
+    for (const std::string& id : CommaList(flags.Get("participants"))) {
+      request.add_participant_ids(id);
+    }
+    for (const std::string& id : CommaList(flags.Get("vacancies"))) request.add_vacancy_ids(id);
+    const std::string objective = flags.Get("objective", "quality");
+    if (objective == "quality") {
+      request.set_objective(v1::MATCH_QUALITY);
+    } else if (objective == "anti-creaming") {
+      request.set_objective(v1::ANTI_CREAMING);
+    } else if (objective == "stable") {
+      request.set_objective(v1::STABLE);
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--objective: expected quality, anti-creaming or stable, got \"", objective, "\""));
+    }
+    request.set_compare_objectives(flags.Has("compare"));
+    if (flags.Has("accommodations")) {
+      const std::string a = flags.Get("accommodations");
+      if (a != "0" && a != "1") {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--accommodations: expected 0 or 1, got \"", a, "\""));
+      }
+      request.set_allow_accommodations(a == "1");
+    }
+    if (flags.Has("proposals")) {
+      ASSIGN_OR_RETURN(int proposals, flags.GetInt("proposals", 1));
+      request.set_proposals_per_participant(proposals);
+    }
+    ASSIGN_OR_RETURN(int candidates, flags.GetInt("candidates", 0));
+    request.set_candidates_per_participant(candidates);
+
+    std::ofstream csv;
+    const std::string csv_path = flags.Get("csv");
+    if (!csv_path.empty()) {
+      csv.open(csv_path);
+      if (!csv) return absl::InvalidArgumentError(absl::StrCat("--csv: cannot write ", csv_path));
+      csv << "participant_id,status,vacancy_id,tier,score,reason,eligible_vacancies\n";
+    }
+    const bool json = flags.Has("json");
+    const bool bar = !csv_path.empty() || isatty(STDERR_FILENO);
+
+    ASSIGN_OR_RETURN(Client client, ConnectClient(flags));
+    auto context = client.Context();
+    std::unique_ptr<grpc::ClientReader<v1::AssignResponse>> reader =
+        client.assignment().Assign(context.get(), request);
+    v1::AssignResponse message;
+    std::vector<v1::Placement> placements;
+    std::vector<v1::Unassigned> unassigned;
+    v1::AssignSummary summary;
+    bool drawing = false;
+    while (reader->Read(&message)) {
+      if (message.has_progress()) {
+        if (bar) {
+          const bool ranking = message.progress().phase() == v1::AssignResponse::Progress::RANKING;
+          DrawProgressBar(message.progress().done(), message.progress().total(),
+                          ranking ? "pairs" : "steps", ranking ? "ranking " : "solving ");
+          drawing = true;
+        }
+        continue;
+      }
+      if (drawing) {
+        std::cerr << "\n";
+        drawing = false;
+      }
+      if (json) std::cout << ToJsonLine(message) << "\n";
+      if (message.has_placements()) {
+        for (const v1::Placement& p : message.placements().placements()) {
+          placements.push_back(p);
+          if (csv.is_open()) {
+            csv << p.participant_id() << ",assigned," << p.vacancy_id() << "," << TierName(p.tier())
+                << "," << absl::StrFormat("%.2f", p.score()) << ",,\n";
+          }
+        }
+      }
+      if (message.has_unassigned()) {
+        for (const v1::Unassigned& u : message.unassigned().unassigned()) {
+          unassigned.push_back(u);
+          if (csv.is_open()) {
+            csv << u.participant_id() << ",unassigned,,,," << ReasonName(u.reason()) << ","
+                << u.eligible_vacancies() << "\n";
+          }
+        }
+      }
+      if (message.has_summary()) summary = message.summary();
+    }
+    if (drawing) std::cerr << "\n";
+    RETURN_IF_ERROR(FromGrpc(reader->Finish()));
+    if (json) return absl::OkStatus();
+
+    const v1::ObjectiveTotals& result = summary.result();
+    std::cout << "Objective: " << ObjectiveLabel(result.objective()) << "\n"
+              << "Assigned " << result.assigned_participants() << " of " << summary.participants()
+              << " participants (" << result.placements() << " placements; " << summary.places()
+              << " places in " << summary.vacancies() << " vacancies; " << summary.candidate_edges()
+              << " candidate pairs)\n"
+              << absl::StrFormat("Total match score %.1f", result.total_score());
+    if (result.objective() != v1::STABLE) std::cout << ", objective " << result.objective_value();
+    std::cout << "\n";
+    if (result.objective() == v1::STABLE) {
+      std::cout << "Blocking pairs: " << summary.blocking_pairs() << "\n";
+    }
+    std::cout << "\nPlacements\n";
+    Table table({"Participant", "Vacancy", "Tier", "Score"});
+    for (const v1::Placement& p : placements) {
+      table.AddRow({p.participant_id(), p.vacancy_id(), TierName(p.tier()),
+                    absl::StrFormat("%.1f", p.score())});
+    }
+    table.Print(std::cout);
+    if (!unassigned.empty()) {
+      std::cout << "\nUnassigned\n";
+      Table left({"Participant", "Reason", "Feasible vacancies"});
+      for (const v1::Unassigned& u : unassigned) {
+        left.AddRow(
+            {u.participant_id(), ReasonName(u.reason()), absl::StrCat(u.eligible_vacancies())});
+      }
+      left.Print(std::cout);
+    }
+    std::cout << "\nFairness by number of barriers\n";
+    PrintFairness(result.fairness(), std::cout);
+    if (summary.comparison_size() > 0) {
+      std::cout << "\nMatch quality vs anti-creaming, side by side\n";
+      Table side(
+          {"Barriers", "Pool", "Assigned (quality)", "Share", "Assigned (anti-creaming)", "Share"});
+      for (const v1::GroupComparison& g : summary.comparison()) {
+        side.AddRow({absl::StrCat(g.barriers()), absl::StrCat(g.pool()),
+                     absl::StrCat(g.assigned_quality()), Percent(g.share_quality()),
+                     absl::StrCat(g.assigned_anti_creaming()), Percent(g.share_anti_creaming())});
+      }
+      side.Print(std::cout);
+      std::cout << absl::StrFormat(
+          "%s: %d assigned, total score %.1f; %s: %d assigned, total score %.1f; "
+          "match score given up for fairness: %.1f\n",
+          ObjectiveLabel(result.objective()), result.assigned_participants(), result.total_score(),
+          ObjectiveLabel(summary.other().objective()), summary.other().assigned_participants(),
+          summary.other().total_score(), summary.score_cost());
+    }
+    if (!csv_path.empty()) std::cerr << "written to " << csv_path << "\n";
     return absl::OkStatus();
   });
 }

@@ -19,6 +19,7 @@ int GetCommand(const Args& args);
 int MatchCommand(const Args& args);
 int ExplainCommand(const Args& args);
 int BulkCommand(const Args& args);
+int AssignCommand(const Args& args);
 int ReviewCommand(const Args& args);
 int CarveCommand(const Args& args);
 int PublishCommand(const Args& args);

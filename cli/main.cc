@@ -34,6 +34,11 @@ Client (talks to a server: --server HOST:PORT or $CARVEMATCH_SERVER,
   carvematch bulk [--participants ID,ID] [--vacancies ID,ID] [--top-k N]
                   [--include-blocked] [--csv | --json] [--out FILE]
                                              top-k both ways, with a progress bar
+  carvematch assign [--participants ID,ID] [--vacancies ID,ID]
+                    [--objective quality|anti-creaming|stable] [--compare]
+                    [--accommodations=0|1] [--proposals N] [--candidates N]
+                    [--json] [--csv FILE]        who goes where (places per vacancy),
+                                             unassigned with reasons, fairness by barriers
   carvematch review VACANCY_ID [--html FILE]  which requirements the tasks really need
   carvematch carve VACANCY_ID [VACANCY_ID...] [--html FILE]
                                              new jobs carved from one vacancy or a site's
@@ -65,6 +70,7 @@ int main(int argc, char** argv) {
   if (command == "match") return carvematch::MatchCommand(rest);
   if (command == "explain") return carvematch::ExplainCommand(rest);
   if (command == "bulk") return carvematch::BulkCommand(rest);
+  if (command == "assign") return carvematch::AssignCommand(rest);
   if (command == "review") return carvematch::ReviewCommand(rest);
   if (command == "carve") return carvematch::CarveCommand(rest);
   if (command == "publish") return carvematch::PublishCommand(rest);

@@ -125,6 +125,48 @@ class CliTest(unittest.TestCase):
         self.assertIn("Durme Logistics", out)
         self.assertNotIn("Buurtmarkt", out)
 
+    def test_assign(self):
+        self.import_demo()
+        with open(os.path.join(DEMO, "participants.json")) as f:
+            n_participants = len(json.load(f)["participants"])
+        with open(os.path.join(DEMO, "vacancies.json")) as f:
+            vacancies = json.load(f)["vacancies"]
+        capacity = {v["id"]: v.get("capacity", 1) for v in vacancies}
+        out_csv = os.path.join(self.dir, "assign.csv")
+        result = self.client("assign", "--objective", "anti-creaming", "--compare",
+                             "--csv", out_csv)
+        self.assertIn("100%", result.stderr)  # the progress bar reached the end
+        self.assertIn("Objective: anti-creaming", result.stdout)
+        self.assertIn("Fairness by number of barriers", result.stdout)
+        self.assertIn("side by side", result.stdout)
+        with open(out_csv) as f:
+            rows = f.read().splitlines()
+        self.assertEqual(rows[0],
+                         "participant_id,status,vacancy_id,tier,score,reason,eligible_vacancies")
+        self.assertEqual(len(rows) - 1, n_participants)  # one row each (one proposal each)
+        used = {}
+        for row in rows[1:]:
+            cells = row.split(",")
+            if cells[1] == "assigned":
+                self.assertNotEqual(cells[3], "blocked")
+                used[cells[2]] = used.get(cells[2], 0) + 1
+            else:
+                self.assertIn(cells[5], ("no feasible vacancy", "outcompeted"))
+        for vacancy, n in used.items():
+            self.assertLessEqual(n, capacity[vacancy])
+
+        lines = self.client("assign", "--objective", "stable", "--json").stdout.splitlines()
+        summary = json.loads(lines[-1])["summary"]
+        self.assertEqual(summary["result"]["objective"], "STABLE")
+        self.assertEqual(int(summary.get("blockingPairs", "0")), 0)
+
+        bad = self.client("assign", "--proposals", "0", check=False)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("proposals_per_participant", bad.stderr)
+        bad = self.client("assign", "--vacancies", "v-nowhere", check=False)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("vacancy_ids[0]", bad.stderr)
+
     def test_import_twice_replaces(self):
         self.import_demo()
         out = self.client("import", os.path.join(DEMO, "employers.json")).stdout
