@@ -506,6 +506,17 @@ TEST_F(AssignmentServiceTest, DeadlineAndCancellation) {
   out = Run(v1::AssignRequest(), coach_a_, std::move(cancelled));
   EXPECT_EQ(out.status.error_code(), grpc::StatusCode::CANCELLED);
   EXPECT_EQ(out.summaries, 0);
+
+  // Cancelled by the client after the first message of a running call.
+  auto context = As(coach_a_);
+  auto reader = assignment_->Assign(context.get(), v1::AssignRequest());
+  v1::AssignResponse message;
+  ASSERT_TRUE(reader->Read(&message));
+  EXPECT_TRUE(message.has_progress());
+  context->TryCancel();
+  while (reader->Read(&message)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
 }
 
 }  // namespace
