@@ -1,15 +1,11 @@
 #include "services/carving_service.h"
 
-#include <openssl/rand.h>
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
 #include <utility>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "jobcarving/carving.h"
 #include "jobcarving/requirement_review.h"
@@ -194,28 +190,9 @@ void ReviewToProto(const RequirementReview& r, v1::ReviewRequirementsResponse* o
   }
 }
 
-// Family situation is a protected ground: an employer's card says that a personal
-// schedule constraint exists, never that it is childcare (as MatchService's cards).
-void ItemsToProto(const std::vector<ExplanationItem>& items, bool anonymous,
-                  google::protobuf::RepeatedPtrField<v1::ExplanationItem>* out) {
-  for (const ExplanationItem& item : items) {
-    v1::ExplanationItem* p = out->Add();
-    const bool private_item = anonymous && item.criterion == "childcare";
-    p->set_criterion(private_item ? "schedule" : item.criterion);
-    p->set_status(static_cast<v1::ExplanationItem::Status>(static_cast<int>(item.status)));
-    p->set_message(private_item ? "personal schedule constraint around the shift times"
-                                : item.message);
-    p->set_accommodation(ToProtoEnum<v1::Accommodation>(item.accommodation));
-  }
-}
-
 }  // namespace
 
-CarvingServiceImpl::CarvingServiceImpl(ServiceContext services) : services_(services) {
-  unsigned char salt[16];
-  RAND_bytes(salt, sizeof(salt));
-  card_salt_.assign(reinterpret_cast<const char*>(salt), sizeof(salt));
-}
+CarvingServiceImpl::CarvingServiceImpl(ServiceContext services) : services_(services) {}
 
 absl::StatusOr<MatchIndex::OpenVacancy> CarvingServiceImpl::VacancyFor(
     const Caller& caller, const std::string& id, const std::string& field) const {
@@ -257,30 +234,7 @@ absl::Status CarvingServiceImpl::FillCard(const Participant& p, const VacancyCon
                                           bool anonymous, const Caller& caller,
                                           v1::CandidateCard* card) const {
   ASSIGN_OR_RETURN(MatchResult r, services_.matcher->Explain(p, vacancy));
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  const std::string material = absl::StrCat(card_salt_, vacancy.vacancy->id, "\n", p.id);
-  SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), digest);
-  card->set_card_id(absl::StrCat("cand-", absl::BytesToHexString(absl::string_view(
-                                              reinterpret_cast<const char*>(digest), 6))));
-  card->set_tier(ToProtoEnum<v1::Tier>(r.tier));
-  card->set_score(r.score);
-  for (const SkillClaim& s : p.skills) {
-    v1::SkillClaim* c = card->add_skills();
-    c->set_skill_uri(s.skill_uri);
-    c->set_level(s.level);
-    c->set_source(ToProtoEnum<v1::EvidenceSource>(s.source));
-  }
-  *card->mutable_dutch() = LanguageToProto(p.dutch);
-  card->set_commute_mode(r.commute_mode ? ToProtoEnum<v1::TransportMode>(*r.commute_mode)
-                                        : v1::TRANSPORT_MODE_UNSPECIFIED);
-  card->set_commute_minutes(std::max(0, r.commute_minutes));
-  ItemsToProto(r.items, anonymous, card->mutable_items());
-  for (Accommodation a : r.accommodations) {
-    card->add_accommodations(ToProtoEnum<v1::Accommodation>(a));
-  }
-  card->set_min_hours_per_week(p.min_hours_per_week);
-  card->set_max_hours_per_week(p.max_hours_per_week);
-  if (!anonymous && caller.SameOrganisation(p.organisation_id)) card->set_participant_id(p.id);
+  cards_.Fill(p, vacancy.vacancy->id, r, anonymous, caller, card);
   return absl::OkStatus();
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "carvematch/v1/carving.grpc.pb.h"
+#include "services/candidate_card.h"
 #include "services/context.h"
 
 namespace carvematch {
@@ -54,8 +55,7 @@ class CarvingServiceImpl final : public v1::CarvingService::Service {
                         const Caller& caller, v1::CandidateCard* card) const;
 
   ServiceContext services_;
-  // Salt of the card ids, random per server process (as MatchService's).
-  std::string card_salt_;
+  CandidateCards cards_;
 };
 
 }  // namespace carvematch

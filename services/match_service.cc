@@ -1,19 +1,16 @@
 #include "services/match_service.h"
 
-#include <openssl/rand.h>
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <limits>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "matcher/vacancy_catalog.h"
 #include "matcher/what_if.h"
 #include "model/status.h"
+#include "services/candidate_card.h"
 #include "services/convert.h"
 #include "services/grpc_status.h"
 
@@ -51,21 +48,6 @@ int PageEnd(int offset, int limit) {
 std::string NextPageToken(int offset, int limit, size_t total) {
   const int end = PageEnd(offset, limit);
   return static_cast<size_t>(end) < total ? absl::StrCat(kPageTokenPrefix, end) : "";
-}
-
-// Family situation is a protected ground: an employer's card says that a personal
-// schedule constraint exists and what fixes it, never that it is childcare.
-void ItemsToProto(const std::vector<ExplanationItem>& items, bool for_employer,
-                  google::protobuf::RepeatedPtrField<v1::ExplanationItem>* out) {
-  for (const ExplanationItem& item : items) {
-    v1::ExplanationItem* p = out->Add();
-    bool private_item = for_employer && item.criterion == "childcare";
-    p->set_criterion(private_item ? "schedule" : item.criterion);
-    p->set_status(static_cast<v1::ExplanationItem::Status>(static_cast<int>(item.status)));
-    p->set_message(private_item ? "personal schedule constraint around the shift times"
-                                : item.message);
-    p->set_accommodation(static_cast<v1::Accommodation>(static_cast<int>(item.accommodation)));
-  }
 }
 
 v1::Tier TierToProto(Tier tier) { return static_cast<v1::Tier>(static_cast<int>(tier)); }
@@ -165,9 +147,6 @@ MatchServiceImpl::MatchServiceImpl(ServiceContext services) : services_(services
   if (services_.index != nullptr && services_.matcher != nullptr) {
     services_.index->PrepareCatalog(services_.matcher->credit());
   }
-  unsigned char salt[16];
-  RAND_bytes(salt, sizeof(salt));
-  card_salt_.assign(reinterpret_cast<const char*>(salt), sizeof(salt));
 }
 
 absl::StatusOr<std::shared_ptr<const Participant>> MatchServiceImpl::OwnParticipant(
@@ -200,7 +179,7 @@ void MatchServiceImpl::FillMatch(const MatchResult& r, const Vacancy& v, const E
   parts->set_penalty(r.parts.penalty);
   m->set_commute_mode(ModeToProto(r));
   m->set_commute_minutes(std::max(0, r.commute_minutes));
-  ItemsToProto(r.items, /*for_employer=*/false, m->mutable_items());
+  ExplanationItemsToProto(r.items, /*anonymous=*/false, m->mutable_items());
   AccommodationsToProto(r.accommodations, m->mutable_accommodations());
   m->set_vacancy_title(v.title);
   m->set_employer_name(e.display_name);
@@ -305,29 +284,7 @@ grpc::Status MatchServiceImpl::RankParticipants(grpc::ServerContext* context,
       const Participant& p = *eligible[static_cast<size_t>(ranked[i].index)];
       ASSIGN_OR_RETURN(MatchResult r, services_.matcher->Explain(p, vacancy_context));
       v1::CandidateCard* card = response->add_candidates();
-      unsigned char digest[SHA256_DIGEST_LENGTH];
-      std::string material = absl::StrCat(card_salt_, vacancy.id, "\n", p.id);
-      SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), digest);
-      card->set_card_id(absl::StrCat("cand-", absl::BytesToHexString(absl::string_view(
-                                                  reinterpret_cast<const char*>(digest), 6))));
-      card->set_tier(TierToProto(r.tier));
-      card->set_score(r.score);
-      for (const SkillClaim& s : p.skills) {
-        v1::SkillClaim* c = card->add_skills();
-        c->set_skill_uri(s.skill_uri);
-        c->set_level(s.level);
-        c->set_source(static_cast<v1::EvidenceSource>(static_cast<int>(s.source)));
-      }
-      *card->mutable_dutch() = LanguageToProto(p.dutch);
-      card->set_commute_mode(ModeToProto(r));
-      card->set_commute_minutes(std::max(0, r.commute_minutes));
-      ItemsToProto(r.items, for_employer, card->mutable_items());
-      AccommodationsToProto(r.accommodations, card->mutable_accommodations());
-      card->set_min_hours_per_week(p.min_hours_per_week);
-      card->set_max_hours_per_week(p.max_hours_per_week);
-      if (!for_employer && caller.SameOrganisation(p.organisation_id)) {
-        card->set_participant_id(p.id);
-      }
+      cards_.Fill(p, vacancy.id, r, for_employer, caller, card);
       if (r.tier == Tier::kBlocked) {
         RETURN_IF_ERROR(CheckAlive(*context));
         ASSIGN_OR_RETURN(std::optional<std::vector<Accommodation>> unblock,

@@ -6,6 +6,7 @@
 
 #include "carvematch/v1/match.grpc.pb.h"
 #include "matcher/matcher.h"
+#include "services/candidate_card.h"
 #include "services/context.h"
 
 namespace carvematch {
@@ -32,9 +33,7 @@ class MatchServiceImpl final : public v1::MatchService::Service {
                  v1::Match* m) const;
 
   ServiceContext services_;
-  // Salt of the anonymous card ids, random per server process: a card id cannot be
-  // turned back into a participant id by hashing candidate ids.
-  std::string card_salt_;
+  CandidateCards cards_;
 };
 
 }  // namespace carvematch
