@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -41,6 +42,12 @@ using Seconds = int32_t;        // seconds since the service day's midnight
 using Day = int32_t;            // days since 1970-01-01
 
 inline constexpr Seconds kUnreachable = INT32_MAX;
+
+// Calendar helpers: the day number of a civil date (proleptic Gregorian, any year), the
+// date of a day number, and the weekday of a day (0 = Monday .. 6 = Sunday).
+Day DayFromCivil(int year, int month, int day);
+void CivilFromDay(Day day, int* year, int* month, int* day_of_month);
+int WeekdayOf(Day day);
 
 // The GTFS route_type families the router tells apart (for explanations and for a
 // per-mode choice later on); extended GTFS types are mapped to the nearest family.
@@ -65,6 +72,10 @@ struct ServiceCalendar {
   static ServiceCalendar Weekly(std::string id, Day from, Day to, uint8_t weekday_mask);
   void Add(Day day);     // calendar_dates exception_type 1
   void Remove(Day day);  // calendar_dates exception_type 2
+  // Days the service runs on (for reports and tests).
+  int CountDays() const;
+  // First and last day it runs; false when it never runs.
+  bool Span(Day* first, Day* last) const;
 };
 
 // What a trip is to a passenger; shared by the trips of one GTFS route.
@@ -163,7 +174,16 @@ struct FootpathOptions {
   // Minimum time for a transfer at the same stop or between two stops of a feed's
   // transfers.txt without min_transfer_time.
   Seconds min_transfer_seconds = 60;
+  // Footpaths made by chaining others (the transitive closure) are kept when their total
+  // duration is at most this; direct footpaths are always kept. Unbounded closure would
+  // join whole towns through chains of stops 300 m apart, so the closure is exact for
+  // every pair whose shortest walk through stops is within this bound.
+  Seconds max_closure_seconds = 900;
 };
+
+// AddFootpath duration meaning "the walking time from the distance, at least
+// FootpathOptions::min_transfer_seconds" (transfers.txt without min_transfer_time).
+inline constexpr Seconds kWalkingTime = -1;
 
 // Builds a Timetable: stops, services and trips in any order; Build() groups trips into
 // routes, sorts them, splits routes whose trips overtake, builds the stop -> route index
@@ -176,10 +196,18 @@ class TimetableBuilder {
   // A trip's calls in travel order (at least two, times non-decreasing); errors name
   // the trip id and the offending call.
   absl::Status AddTrip(TripInfo info, std::vector<TripStop> calls);
-  // A footpath from transfers.txt (one direction).
+  // A footpath from transfers.txt (one direction); `duration` >= 0 or kWalkingTime. It
+  // replaces a generated footpath between the same stops; of several, the shortest wins.
   absl::Status AddFootpath(StopIndex from, StopIndex to, Seconds duration);
+  // No transfer from `from` to `to` (transfers.txt transfer_type 3): no footpath is
+  // generated or composed between them (an explicit AddFootpath still wins).
+  absl::Status ForbidFootpath(StopIndex from, StopIndex to);
 
   size_t num_stops() const { return stops_.size(); }
+  size_t num_services() const { return services_.size(); }
+  size_t num_trips() const { return trips_.size(); }
+  const Stop& stop(StopIndex s) const { return stops_[s]; }
+  const ServiceCalendar& service(ServiceIndex s) const { return services_[s]; }
 
   absl::StatusOr<Timetable> Build(const FootpathOptions& options) &&;
 
@@ -198,6 +226,7 @@ class TimetableBuilder {
     Seconds duration;
   };
   std::vector<PendingFootpath> footpaths_;
+  std::vector<std::pair<StopIndex, StopIndex>> forbidden_;
 };
 
 }  // namespace carvematch::transit
