@@ -19,7 +19,19 @@ std::optional<TravelLowerBound> TravelLowerBoundFor(const TravelTimeEstimator& t
   if (typeid(travel) == typeid(TravelModel)) {
     return TravelLowerBound::Of(static_cast<const TravelModel&>(travel));
   }
-  return std::nullopt;
+  // The estimator's own bounds; a mode without one is bounded by 0 minutes (always
+  // true), and an estimator with none at all gives no bound.
+  TravelLowerBound b;
+  bool any = false;
+  for (int m = 1; m <= kTransportModeCount; ++m) {
+    const std::optional<ModeLowerBound> mb = travel.LowerBound(static_cast<TransportMode>(m));
+    if (!mb) continue;
+    any = true;
+    b.overhead_minutes[static_cast<size_t>(m)] = mb->overhead_minutes;
+    b.minutes_per_km[static_cast<size_t>(m)] = mb->minutes_per_km;
+  }
+  if (!any) return std::nullopt;
+  return b;
 }
 
 RadianPoint ToRadians(GeoPoint g) {

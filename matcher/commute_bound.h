@@ -39,8 +39,9 @@ struct TravelLowerBound {
   static TravelLowerBound Of(const TravelModel& model);
 };
 
-// The bound of `travel` when it is exactly a TravelModel (a subclass may answer
-// differently); nullopt otherwise.
+// The bound of `travel`: TravelLowerBound::Of when it is exactly a TravelModel, else
+// the estimator's LowerBound() per mode (0 minutes for a mode without one); nullopt
+// when the estimator states no bound for any mode.
 std::optional<TravelLowerBound> TravelLowerBoundFor(const TravelTimeEstimator& travel);
 
 // A point in radians with the cosine of its latitude.

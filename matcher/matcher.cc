@@ -150,6 +150,145 @@ class ItemBuilder {
   std::vector<Group> groups_;
 };
 
+// A clock time of the shift's day; times of the day before or after say so.
+std::string ClockText(int minute) {
+  const int day = minute >= 0 ? minute / 1440 : -((-minute + 1439) / 1440);
+  const int m = minute - day * 1440;
+  std::string s = absl::StrFormat("%02d:%02d", m / 60, m % 60);
+  if (day < 0) absl::StrAppend(&s, " the day before");
+  if (day > 0) absl::StrAppend(&s, " the day after");
+  return s;
+}
+
+// "bus 36 at 06:12 from 'Station', then train IC at 06:40 from 'Gent'": the vehicles of a plan
+// with their boarding times (the walk only when it is the whole trip).
+std::string PlanRideText(const TripPlan& plan) {
+  std::vector<std::string> rides;
+  for (const TripPlanLeg& leg : plan.legs) {
+    if (leg.mode == LegMode::kWalk || leg.mode == LegMode::kBike) continue;
+    std::string ride = Str(LegModeName(leg.mode));
+    if (!leg.line.empty()) absl::StrAppend(&ride, " ", leg.line);
+    absl::StrAppend(&ride, " at ", ClockText(leg.board_minute));
+    if (!leg.board_stop.empty()) absl::StrAppend(&ride, " from ", Quote(leg.board_stop));
+    rides.push_back(std::move(ride));
+  }
+  if (rides.empty()) {
+    return absl::StrCat(Str(LegModeName(plan.legs.empty() ? LegMode::kWalk : plan.legs[0].mode)),
+                        " the whole way, leaving ", ClockText(plan.depart_minute));
+  }
+  return absl::StrJoin(rides, ", then ");
+}
+
+// The way there: "bus 36 at 06:12 from 'Station', arrives 06:47, shift starts 06:30: 17
+// min late" (or "..., 13 min early" / "on time").
+std::string PlanToShiftText(const TripPlan& plan, const WeeklySpan& s) {
+  std::string text = absl::StrCat(PlanRideText(plan), ", arrives ", ClockText(plan.arrive_minute),
+                                  ", shift starts ", ClockText(s.start_minute));
+  const int late = plan.arrive_minute - s.start_minute;
+  if (late > 0) {
+    absl::StrAppend(&text, ": ", late, " min late");
+  } else if (late < 0) {
+    absl::StrAppend(&text, ": ", -late, " min early");
+  }
+  return text;
+}
+
+// The way back: "shift ends 22:00, bus 36 at 22:14 from 'Zone Nord', home 22:51".
+std::string PlanFromShiftText(const TripPlan& plan, const WeeklySpan& s) {
+  return absl::StrCat("shift ends ", ClockText(s.end_minute), ", ", PlanRideText(plan), ", home ",
+                      ClockText(plan.arrive_minute));
+}
+
+// What the public-transport trip looks like, appended to the commute item when the
+// estimator plans trips ("" otherwise):
+// - `used` (public transport is the commute): ": <the trip of the longest leg>";
+// - else, for the first shift it fails: "; by public transport on Monday: bus 36 at
+//   06:12, arrives 06:47, shift starts 06:30: 17 min late", and when the vacancy offers
+//   a flexible start whether one within the matcher's limits would make the trip
+//   ("; works with a flexible start of 07:00"). The note is text only: the item's
+//   status and the score stay those of the batch kernel (matcher/pair_core.h).
+std::string PublicTransportNote(const TravelTimeEstimator& travel, const MatcherParams& params,
+                                const Vacancy& v, GeoPoint home, GeoPoint work,
+                                const std::vector<WeeklySpan>& shifts, int max_commute, bool used) {
+  constexpr TransportMode kPt = TransportMode::kPublicTransport;
+  auto to_minutes = [&](const WeeklySpan& s) {
+    return travel.Minutes(kPt, home, work, s, TripLeg::kToShift);
+  };
+  auto back_minutes = [&](const WeeklySpan& s) {
+    return travel.Minutes(kPt, work, home, s, TripLeg::kFromShift);
+  };
+  auto fits = [&](const std::optional<int>& m) { return m && *m <= max_commute; };
+  if (used) {
+    // The longest leg (the first on a tie), as the commute minutes report it.
+    const WeeklySpan* worst = nullptr;
+    TripLeg worst_leg = TripLeg::kToShift;
+    int worst_minutes = -1;
+    for (const WeeklySpan& s : shifts) {
+      const std::optional<int> to = to_minutes(s);
+      const std::optional<int> back = back_minutes(s);
+      if (to && *to > worst_minutes) {
+        worst = &s, worst_leg = TripLeg::kToShift, worst_minutes = *to;
+      }
+      if (back && *back > worst_minutes) {
+        worst = &s, worst_leg = TripLeg::kFromShift, worst_minutes = *back;
+      }
+    }
+    if (worst == nullptr) return "";
+    const bool to = worst_leg == TripLeg::kToShift;
+    const std::optional<TripPlan> plan =
+        travel.Plan(kPt, to ? home : work, to ? work : home, *worst, worst_leg, max_commute);
+    if (!plan) return "";
+    return absl::StrCat(": ", Str(WeekdayName(worst->day)), " ",
+                        to ? PlanToShiftText(*plan, *worst) : PlanFromShiftText(*plan, *worst));
+  }
+  for (const WeeklySpan& s : shifts) {
+    const std::optional<int> to = to_minutes(s);
+    const std::optional<int> back = back_minutes(s);
+    if (fits(to) && fits(back)) continue;
+    std::string text;
+    if (!fits(to)) {
+      const std::optional<TripPlan> plan =
+          travel.Plan(kPt, home, work, s, TripLeg::kToShift, max_commute);
+      if (!plan) return "";
+      text = absl::StrCat("; by public transport on ", Str(WeekdayName(s.day)), ": ",
+                          PlanToShiftText(*plan, s));
+      if (plan->arrive_minute <= s.start_minute) {
+        absl::StrAppend(&text, ", ", s.start_minute - plan->depart_minute, " min door to door");
+      }
+    } else {
+      const std::optional<TripPlan> plan =
+          travel.Plan(kPt, work, home, s, TripLeg::kFromShift, max_commute);
+      if (!plan) return "";
+      text = absl::StrCat("; by public transport back on ", Str(WeekdayName(s.day)), ": ",
+                          PlanFromShiftText(*plan, s), ", ", plan->arrive_minute - s.end_minute,
+                          " min");
+    }
+    if (v.Offers(Accommodation::kFlexibleStart)) {
+      const int step = std::max(1, params.flexible_start_step_minutes);
+      std::optional<int> delta;
+      for (int d = step; d <= params.max_flexible_start_minutes && !delta; d += step) {
+        for (int signed_d : {d, -d}) {
+          const WeeklySpan moved{s.day, s.start_minute + signed_d, s.end_minute + signed_d};
+          if (moved.start_minute < 0) continue;
+          if (fits(to_minutes(moved)) && fits(back_minutes(moved))) {
+            delta = signed_d;
+            break;
+          }
+        }
+      }
+      if (delta) {
+        absl::StrAppend(&text, "; works with a flexible start of ",
+                        ClockText(s.start_minute + *delta));
+      } else {
+        absl::StrAppend(&text, "; a flexible start (up to ", params.max_flexible_start_minutes,
+                        " min either way) does not help");
+      }
+    }
+    return text;
+  }
+  return "";
+}
+
 struct Commute {
   ItemStatus status = ItemStatus::kOk;
   std::optional<TransportMode> mode;
@@ -327,6 +466,14 @@ MatchResult Matcher::Evaluate(const Participant& p, const Vacancy& v, const Empl
           absl::StrAppend(&commute.message, "; ", options.front().text, " if offered");
         }
       }
+    }
+    // The public-transport trip behind the answer, when the estimator plans trips.
+    const std::vector<TransportMode> usable = UsableModes(p);
+    if (std::find(usable.begin(), usable.end(), TransportMode::kPublicTransport) != usable.end()) {
+      absl::StrAppend(
+          &commute.message,
+          PublicTransportNote(travel_, params_, v, home, work, commute_shifts, max_commute,
+                              commute.mode == TransportMode::kPublicTransport));
     }
     items.Add("commute", commute.status, commute.message, commute.acc);
     r.commute_mode = commute.mode;

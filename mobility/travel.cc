@@ -1,6 +1,7 @@
 #include "mobility/travel.h"
 
 #include <cmath>
+#include <typeinfo>
 
 namespace carvematch {
 
@@ -15,7 +16,40 @@ double HaversineKm(GeoPoint a, GeoPoint b) {
   return 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
+std::string_view LegModeName(LegMode m) {
+  switch (m) {
+    case LegMode::kWalk:
+      return "walk";
+    case LegMode::kBike:
+      return "bike";
+    case LegMode::kBus:
+      return "bus";
+    case LegMode::kTram:
+      return "tram";
+    case LegMode::kMetro:
+      return "metro";
+    case LegMode::kRail:
+      return "train";
+    case LegMode::kFerry:
+      return "ferry";
+    case LegMode::kOther:
+      break;
+  }
+  return "public transport";
+}
+
 TravelModel::TravelModel(TravelModelParams params) : params_(params) {}
+
+std::optional<ModeLowerBound> TravelModel::LowerBound(TransportMode mode) const {
+  if (typeid(*this) != typeid(TravelModel) || mode == TransportMode::kUnspecified) {
+    return std::nullopt;
+  }
+  const ModeParams& p = ParamsFor(mode);
+  ModeLowerBound b;
+  b.overhead_minutes = p.overhead_minutes;
+  b.minutes_per_km = p.speed_kmh > 0 ? p.detour_factor / p.speed_kmh * 60.0 : 1e12;
+  return b;
+}
 
 const ModeParams& TravelModel::ParamsFor(TransportMode mode) const {
   switch (mode) {

@@ -16,6 +16,9 @@
 #define CARVEMATCH_MOBILITY_TRAVEL_H_
 
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "model/common.h"
 
@@ -24,6 +27,36 @@ namespace carvematch {
 // Which trip of a shift is asked: the way there (arriving by the shift's start) or
 // the way back (leaving at the shift's end).
 enum class TripLeg : int { kToShift = 0, kFromShift };
+
+// How one leg of a planned trip travels.
+enum class LegMode : int { kWalk = 0, kBike, kBus, kTram, kMetro, kRail, kFerry, kOther };
+std::string_view LegModeName(LegMode m);  // "walk", "bike", "bus", "tram", "metro", "train", ...
+
+// One leg of a planned trip. Times are minutes since the midnight of the shift's day
+// (negative: the day before; 1440 and more: the day after).
+struct TripPlanLeg {
+  LegMode mode = LegMode::kWalk;
+  std::string line;        // the line's short name ("36", "IC"); empty for walking or cycling
+  std::string board_stop;  // stop name where the leg starts; empty for the door
+  int board_minute = 0;
+  std::string alight_stop;  // stop name where the leg ends; empty for the door
+  int alight_minute = 0;
+};
+
+// The trip an estimator assumed for an answer, door to door.
+struct TripPlan {
+  int depart_minute = 0;          // leaving the door (minutes since the shift day's midnight)
+  int arrive_minute = 0;          // arriving at the door
+  std::vector<TripPlanLeg> legs;  // in travel order; at least one
+};
+
+// A straight-line lower bound of one mode's travel time: for every shift, leg and pair
+// of points `km` apart (haversine), the estimator's Minutes() is at least
+// overhead_minutes + minutes_per_km * km, or nullopt.
+struct ModeLowerBound {
+  double overhead_minutes = 0;
+  double minutes_per_km = 0;
+};
 
 class TravelTimeEstimator {
  public:
@@ -41,6 +74,29 @@ class TravelTimeEstimator {
   virtual bool SameAtAllTimes(TransportMode mode) const {
     (void)mode;
     return false;
+  }
+  // The trip behind an answer, for explanations; nullopt when the estimator does not
+  // plan trips (the default) or finds none. `max_minutes` is the traveller's limit:
+  // - kToShift: among trips leaving `from` no earlier than the shift's start minus
+  //   `max_minutes`, the one leaving latest that still arrives by the start (the trip
+  //   behind Minutes() when Minutes() <= max_minutes); when none arrives by the start,
+  //   the one arriving first, so that arrive_minute - start_minute says how late it is.
+  // - kFromShift: leaving at the shift's end, the trip arriving first (the trip behind
+  //   Minutes(), which may exceed `max_minutes`).
+  // Thread-safe and deterministic as Minutes().
+  virtual std::optional<TripPlan> Plan(TransportMode mode, GeoPoint from, GeoPoint to,
+                                       const WeeklySpan& shift, TripLeg leg,
+                                       int max_minutes) const {
+    (void)mode, (void)from, (void)to, (void)shift, (void)leg, (void)max_minutes;
+    return std::nullopt;
+  }
+  // A rigorous straight-line lower bound of Minutes() for `mode` (see ModeLowerBound),
+  // which lets a batch pass skip pairs that are certainly too far; nullopt (the
+  // default) when the estimator gives none for the mode. A bound must hold for every
+  // answer, so a subclass that changes Minutes() must state its own.
+  virtual std::optional<ModeLowerBound> LowerBound(TransportMode mode) const {
+    (void)mode;
+    return std::nullopt;
   }
 };
 
@@ -84,6 +140,10 @@ class TravelModel : public TravelTimeEstimator {
   bool SameAtAllTimes(TransportMode mode) const override {
     return mode != TransportMode::kPublicTransport && mode != TransportMode::kUnspecified;
   }
+  // overhead + detour / speed x 60 per km (the exact bound of the geometric model) for
+  // every mode but kUnspecified; nullopt for a subclass (it may answer differently)
+  // unless the subclass overrides this.
+  std::optional<ModeLowerBound> LowerBound(TransportMode mode) const override;
 
   const TravelModelParams& params() const { return params_; }
   // The parameters of one mode (the walking ones for kUnspecified).
