@@ -1,0 +1,1221 @@
+#include "routing/raptor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "mobility/travel.h"
+
+namespace carvematch::routing {
+namespace {
+
+using transit::kNoDropoff;
+using transit::kNoPickup;
+
+constexpr double kMetersPerDegreeLat = 111320.0;
+
+Seconds SaturatingAdd(Seconds a, Seconds b) {
+  const int64_t s = static_cast<int64_t>(a) + b;
+  if (s >= kUnreachable) return kUnreachable;
+  if (s <= std::numeric_limits<Seconds>::min()) return std::numeric_limits<Seconds>::min() + 1;
+  return static_cast<Seconds>(s);
+}
+
+inline bool TestBit(const std::vector<uint64_t>& bits, size_t i) {
+  return (bits[i >> 6] >> (i & 63)) & 1;
+}
+inline void SetBit(std::vector<uint64_t>* bits, size_t i) {
+  (*bits)[i >> 6] |= uint64_t{1} << (i & 63);
+}
+
+const char* ModeName(transit::RouteMode mode) {
+  switch (mode) {
+    case transit::RouteMode::kTram:
+      return "tram";
+    case transit::RouteMode::kMetro:
+      return "metro";
+    case transit::RouteMode::kRail:
+      return "train";
+    case transit::RouteMode::kBus:
+      return "bus";
+    case transit::RouteMode::kFerry:
+      return "ferry";
+    case transit::RouteMode::kOther:
+      break;
+  }
+  return "line";
+}
+
+std::string Minutes(Seconds s) { return absl::StrCat((s + 59) / 60, " min"); }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// Dates and clock.
+
+Day DayFromDate(int year, int month, int day) {
+  // Days from civil (H. Hinnant's derivation): eras of 400 years starting in March.
+  const int y = year - (month <= 2 ? 1 : 0);
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int mp = (month + 9) % 12;  // March = 0
+  const int doy = (153 * mp + 2) / 5 + day - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+int WeekdayIndexOf(Day day) {
+  // 1970-01-01 was a Thursday (index 3).
+  return static_cast<int>(((static_cast<int64_t>(day) % 7) + 7 + 3) % 7);
+}
+
+Day DateOfWeekday(Day week_start, int weekday) {
+  const int want = ((weekday % 7) + 7) % 7;
+  return week_start + (want - WeekdayIndexOf(week_start) + 7) % 7;
+}
+
+Day DateOfWeekday(Day week_start, Weekday weekday) {
+  return DateOfWeekday(week_start, DayIndex(weekday));
+}
+
+std::string FormatClock(Seconds t) {
+  const int64_t day = (t >= 0 ? t : static_cast<int64_t>(t) - kSecondsPerDay + 1) / kSecondsPerDay;
+  const int64_t in_day = static_cast<int64_t>(t) - day * kSecondsPerDay;
+  std::string out = absl::StrFormat("%02d:%02d", in_day / 3600, (in_day / 60) % 60);
+  if (day != 0) absl::StrAppend(&out, day > 0 ? " (+" : " (", day, ")");
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Access.
+
+Seconds AccessOptions::SecondsFor(double meters) const {
+  const double mps = speed_kmh / 3.6;
+  if (!(mps > 0)) return kUnreachable;
+  return static_cast<Seconds>(std::ceil(meters * detour_factor / mps - 1e-9));
+}
+
+StopGrid::StopGrid(const std::vector<transit::Stop>& stops, double cell_meters) {
+  points_.reserve(stops.size());
+  for (const transit::Stop& s : stops) points_.push_back(s.point);
+  if (stops.empty()) return;
+  double min_lat = 90, max_lat = -90, min_lon = 180, max_lon = -180;
+  for (const GeoPoint& p : points_) {
+    min_lat = std::min(min_lat, p.lat);
+    max_lat = std::max(max_lat, p.lat);
+    min_lon = std::min(min_lon, p.lon);
+    max_lon = std::max(max_lon, p.lon);
+  }
+  const double mid_lat = (min_lat + max_lat) / 2;
+  const double cos_lat = std::max(0.01, std::cos(mid_lat * M_PI / 180));
+  cell_meters = std::max(cell_meters, 1.0);
+  // Coarser cells when the stops are spread so widely that the grid would get far more
+  // cells than stops.
+  const double max_cells = std::max<double>(1 << 16, 4.0 * static_cast<double>(stops.size()));
+  for (;;) {
+    cell_lat_ = cell_meters / kMetersPerDegreeLat;
+    cell_lon_ = cell_meters / (kMetersPerDegreeLat * cos_lat);
+    const double rows = std::floor((max_lat - min_lat) / cell_lat_) + 1;
+    const double cols = std::floor((max_lon - min_lon) / cell_lon_) + 1;
+    if (rows * cols <= max_cells) {
+      rows_ = static_cast<int>(rows);
+      cols_ = static_cast<int>(cols);
+      break;
+    }
+    cell_meters *= 2;
+  }
+  lat0_ = min_lat;
+  lon0_ = min_lon;
+  const size_t cells = static_cast<size_t>(rows_) * cols_;
+  cell_offsets_.assign(cells + 1, 0);
+  std::vector<uint32_t> cell_of(points_.size());
+  for (size_t i = 0; i < points_.size(); ++i) {
+    const int r = std::min(rows_ - 1, static_cast<int>((points_[i].lat - lat0_) / cell_lat_));
+    const int c = std::min(cols_ - 1, static_cast<int>((points_[i].lon - lon0_) / cell_lon_));
+    cell_of[i] = static_cast<uint32_t>(r) * cols_ + c;
+    ++cell_offsets_[cell_of[i] + 1];
+  }
+  for (size_t c = 0; c < cells; ++c) cell_offsets_[c + 1] += cell_offsets_[c];
+  cell_stops_.resize(points_.size());
+  std::vector<uint32_t> fill(cell_offsets_.begin(), cell_offsets_.end() - 1);
+  for (size_t i = 0; i < points_.size(); ++i) {
+    cell_stops_[fill[cell_of[i]]++] = static_cast<StopIndex>(i);
+  }
+}
+
+void StopGrid::Within(GeoPoint p, double radius_meters,
+                      std::vector<std::pair<StopIndex, double>>* out) const {
+  if (points_.empty() || !(radius_meters >= 0)) return;
+  const double dlat = radius_meters / kMetersPerDegreeLat;
+  const double cos_lat =
+      std::max(0.01, std::cos(std::min(89.0, std::fabs(p.lat) + dlat) * M_PI / 180));
+  const double dlon = radius_meters / (kMetersPerDegreeLat * cos_lat);
+  const int r0 = std::max(0, static_cast<int>(std::floor((p.lat - dlat - lat0_) / cell_lat_)));
+  const int r1 =
+      std::min(rows_ - 1, static_cast<int>(std::floor((p.lat + dlat - lat0_) / cell_lat_)));
+  const int c0 = std::max(0, static_cast<int>(std::floor((p.lon - dlon - lon0_) / cell_lon_)));
+  const int c1 =
+      std::min(cols_ - 1, static_cast<int>(std::floor((p.lon + dlon - lon0_) / cell_lon_)));
+  const size_t first = out->size();
+  for (int r = r0; r <= r1; ++r) {
+    for (int c = c0; c <= c1; ++c) {
+      const size_t cell = static_cast<size_t>(r) * cols_ + c;
+      for (uint32_t k = cell_offsets_[cell]; k < cell_offsets_[cell + 1]; ++k) {
+        const StopIndex s = cell_stops_[k];
+        const double meters = HaversineKm(p, points_[s]) * 1000.0;
+        if (meters <= radius_meters) out->emplace_back(s, meters);
+      }
+    }
+  }
+  std::sort(out->begin() + static_cast<std::ptrdiff_t>(first), out->end());
+}
+
+size_t StopGrid::MemoryBytes() const {
+  return cell_offsets_.capacity() * sizeof(uint32_t) + cell_stops_.capacity() * sizeof(StopIndex) +
+         points_.capacity() * sizeof(GeoPoint);
+}
+
+// ---------------------------------------------------------------------------------------
+// The network.
+
+namespace {
+
+void FillRouteSpans(const transit::Timetable& t, internal::Layout* layout) {
+  layout->routes.resize(t.routes.size());
+  for (size_t r = 0; r < t.routes.size(); ++r) {
+    const transit::Route& route = t.routes[r];
+    internal::RouteSpan& span = layout->routes[r];
+    span.first_route_stop = route.first_route_stop;
+    span.num_stops = route.num_stops;
+    span.first_trip = route.first_trip;
+    span.num_trips = route.num_trips;
+    span.first_stop_time = route.first_stop_time;
+    Seconds lo = kUnreachable, hi = std::numeric_limits<Seconds>::min();
+    const size_t count = static_cast<size_t>(route.num_trips) * route.num_stops;
+    for (size_t k = 0; k < count; ++k) {
+      const Seconds d = layout->stop_times[route.first_stop_time + k].departure;
+      lo = std::min(lo, d);
+      hi = std::max(hi, d);
+    }
+    span.min_departure = count > 0 ? lo : 0;
+    span.max_departure = count > 0 ? hi : -1;
+  }
+}
+
+}  // namespace
+
+TransitNetwork::TransitNetwork(const transit::Timetable& timetable, NetworkOptions options)
+    : timetable_(timetable), options_(options), grid_(timetable.stops, options.grid_cell_meters) {
+  const transit::Timetable& t = timetable_;
+  const size_t n = t.num_stops();
+  // Forward: the timetable's own arrays.
+  forward_.sign = 1;
+  forward_.route_stops = t.route_stops.data();
+  forward_.route_stop_flags = t.route_stop_flags.data();
+  forward_.stop_times = t.stop_times.data();
+  forward_.stop_route_offsets = t.stop_route_offsets.data();
+  forward_.stop_routes = t.stop_routes.data();
+  forward_.footpath_offsets = t.footpath_offsets.data();
+  forward_.footpaths = t.footpaths.data();
+  forward_.trip_service.resize(t.trips.size());
+  for (size_t k = 0; k < t.trips.size(); ++k) forward_.trip_service[k] = t.trips[k].service;
+  FillRouteSpans(t, &forward_);
+
+  // Backward: time-reversed copy.
+  internal::Layout& b = backward_;
+  b.sign = -1;
+  b.own_route_stops.resize(t.route_stops.size());
+  b.own_route_stop_flags.resize(t.route_stop_flags.size());
+  b.own_stop_times.resize(t.stop_times.size());
+  b.trip_service.resize(t.trips.size());
+  for (const transit::Route& route : t.routes) {
+    const uint32_t ns = route.num_stops, nt = route.num_trips;
+    for (uint32_t i = 0; i < ns; ++i) {
+      const uint32_t o = route.first_route_stop + (ns - 1 - i);
+      b.own_route_stops[route.first_route_stop + i] = t.route_stops[o];
+      const uint8_t f = t.route_stop_flags[o];
+      b.own_route_stop_flags[route.first_route_stop + i] = static_cast<uint8_t>(
+          ((f & kNoPickup) ? kNoDropoff : 0) | ((f & kNoDropoff) ? kNoPickup : 0));
+    }
+    for (uint32_t k = 0; k < nt; ++k) {
+      const uint32_t ok = nt - 1 - k;
+      b.trip_service[route.first_trip + k] = t.trips[route.first_trip + ok].service;
+      for (uint32_t i = 0; i < ns; ++i) {
+        const transit::StopTime& st = t.stop_times[route.first_stop_time + ok * ns + (ns - 1 - i)];
+        b.own_stop_times[route.first_stop_time + k * ns + i] =
+            transit::StopTime{-st.departure, -st.arrival};
+      }
+    }
+  }
+  b.own_stop_route_offsets = t.stop_route_offsets;
+  b.own_stop_routes = t.stop_routes;
+  for (transit::StopRoute& sr : b.own_stop_routes) {
+    sr.position = t.routes[sr.route].num_stops - 1 - sr.position;
+  }
+  // Footpaths reversed: the incoming ones of each stop.
+  b.own_footpath_offsets.assign(n + 1, 0);
+  for (size_t s = 0; s < n && !t.footpath_offsets.empty(); ++s) {
+    for (uint32_t k = t.footpath_offsets[s]; k < t.footpath_offsets[s + 1]; ++k) {
+      ++b.own_footpath_offsets[t.footpaths[k].to + 1];
+    }
+  }
+  for (size_t s = 0; s < n; ++s) b.own_footpath_offsets[s + 1] += b.own_footpath_offsets[s];
+  b.own_footpaths.resize(b.own_footpath_offsets[n]);
+  {
+    std::vector<uint32_t> fill(b.own_footpath_offsets.begin(), b.own_footpath_offsets.end() - 1);
+    for (size_t s = 0; s < n && !t.footpath_offsets.empty(); ++s) {
+      for (uint32_t k = t.footpath_offsets[s]; k < t.footpath_offsets[s + 1]; ++k) {
+        const transit::Footpath& f = t.footpaths[k];
+        b.own_footpaths[fill[f.to]++] = transit::Footpath{static_cast<StopIndex>(s), f.duration};
+      }
+    }
+  }
+  b.route_stops = b.own_route_stops.data();
+  b.route_stop_flags = b.own_route_stop_flags.data();
+  b.stop_times = b.own_stop_times.data();
+  b.stop_route_offsets = b.own_stop_route_offsets.data();
+  b.stop_routes = b.own_stop_routes.data();
+  b.footpath_offsets = b.own_footpath_offsets.data();
+  b.footpaths = b.own_footpaths.data();
+  FillRouteSpans(t, &b);
+  // FillRouteSpans read the forward times for the backward spans' extremes only through
+  // layout->stop_times, which is the reversed array here; nothing else to adjust.
+}
+
+std::vector<StopSeconds> TransitNetwork::AccessStops(GeoPoint p,
+                                                     const AccessOptions& access) const {
+  std::vector<std::pair<StopIndex, double>> near;
+  grid_.Within(p, access.max_meters, &near);
+  std::vector<StopSeconds> out;
+  out.reserve(near.size());
+  for (const auto& [stop, meters] : near) out.push_back({stop, access.SecondsFor(meters)});
+  return out;
+}
+
+size_t TransitNetwork::MemoryBytes() const {
+  auto layout_bytes = [](const internal::Layout& l) {
+    return l.routes.capacity() * sizeof(internal::RouteSpan) +
+           l.trip_service.capacity() * sizeof(transit::ServiceIndex) +
+           l.own_route_stops.capacity() * sizeof(StopIndex) + l.own_route_stop_flags.capacity() +
+           l.own_stop_times.capacity() * sizeof(transit::StopTime) +
+           l.own_stop_route_offsets.capacity() * sizeof(uint32_t) +
+           l.own_stop_routes.capacity() * sizeof(transit::StopRoute) +
+           l.own_footpath_offsets.capacity() * sizeof(uint32_t) +
+           l.own_footpaths.capacity() * sizeof(transit::Footpath);
+  };
+  return sizeof(*this) + grid_.MemoryBytes() + layout_bytes(forward_) + layout_bytes(backward_);
+}
+
+// ---------------------------------------------------------------------------------------
+// Journeys.
+
+std::string DescribeJourney(const Journey& journey, const transit::Timetable& timetable) {
+  auto stop_name = [&](StopIndex s, const char* point) -> std::string {
+    if (s == kNoStop || s >= timetable.stops.size()) return point;
+    return timetable.stops[s].name;
+  };
+  std::string out;
+  for (const Leg& leg : journey.legs) {
+    if (!out.empty()) out += "; ";
+    const char* how = leg.access_mode == AccessMode::kBike ? "cycle" : "walk";
+    switch (leg.kind) {
+      case LegKind::kAccess:
+        absl::StrAppend(&out, how, " ", Minutes(leg.arrival - leg.departure), " to ",
+                        stop_name(leg.to_stop, "the stop"));
+        break;
+      case LegKind::kTransfer:
+        absl::StrAppend(&out, "walk ", Minutes(leg.arrival - leg.departure), " to ",
+                        stop_name(leg.to_stop, "the stop"));
+        break;
+      case LegKind::kEgress:
+        absl::StrAppend(&out, how, " ", Minutes(leg.arrival - leg.departure),
+                        " to the destination");
+        break;
+      case LegKind::kDirect:
+        absl::StrAppend(&out, how, " ", Minutes(leg.arrival - leg.departure),
+                        " to the destination, leaving at ", FormatClock(leg.departure));
+        break;
+      case LegKind::kRide:
+        absl::StrAppend(&out, ModeName(leg.mode), " ", leg.route_short_name, " at ",
+                        FormatClock(leg.departure), " from ", stop_name(leg.from_stop, "?"));
+        if (!leg.headsign.empty()) absl::StrAppend(&out, " (to ", leg.headsign, ")");
+        absl::StrAppend(&out, ", arrives ", FormatClock(leg.arrival), " at ",
+                        stop_name(leg.to_stop, "?"));
+        break;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Router: state.
+
+Router::Router(const TransitNetwork& network) : network_(network) {
+  num_stops_ = network.timetable().num_stops();
+  const size_t words = (num_stops_ + 63) / 64;
+  best_arr_.assign(num_stops_, kUnreachable);
+  best_board_.assign(num_stops_, kUnreachable);
+  egress_of_.assign(num_stops_, kUnreachable);
+  touched_.assign(words, 0);
+  marked_.assign(words, 0);
+  next_marked_.assign(words, 0);
+  route_first_pos_.assign(network.timetable().num_routes(), UINT32_MAX);
+  route_queue_.reserve(network.timetable().num_routes());
+  for (auto& a : service_active_) a.assign(network.timetable().services.size(), 0);
+}
+
+size_t Router::MemoryBytes() const {
+  size_t bytes = sizeof(*this);
+  bytes += (arr_.capacity() + board_.capacity()) * sizeof(Seconds);
+  bytes += (arr_parent_.capacity() + board_parent_.capacity()) * sizeof(Parent);
+  bytes +=
+      (best_arr_.capacity() + best_board_.capacity() + egress_of_.capacity()) * sizeof(Seconds);
+  bytes += (touched_.capacity() + marked_.capacity() + next_marked_.capacity()) * sizeof(uint64_t);
+  bytes += touched_list_.capacity() * sizeof(StopIndex);
+  bytes += ride_improved_.capacity() * sizeof(ride_improved_[0]);
+  bytes +=
+      route_first_pos_.capacity() * sizeof(uint32_t) + route_queue_.capacity() * sizeof(RouteIndex);
+  for (const auto& a : service_active_) bytes += a.capacity();
+  bytes += range_departures_.capacity() * sizeof(Seconds);
+  return bytes;
+}
+
+void Router::ResetLabels() {
+  for (StopIndex s : touched_list_) {
+    for (int k = 0; k < allocated_rounds_; ++k) {
+      arr_[k * num_stops_ + s] = kUnreachable;
+      board_[k * num_stops_ + s] = kUnreachable;
+    }
+    best_arr_[s] = kUnreachable;
+    best_board_[s] = kUnreachable;
+    touched_[s >> 6] = 0;
+  }
+  touched_list_.clear();
+  for (const StopSeconds& t : targets_) egress_of_[t.stop] = kUnreachable;
+  targets_.clear();
+  std::fill(next_marked_.begin(), next_marked_.end(), 0);
+  std::fill(marked_.begin(), marked_.end(), 0);
+  ride_improved_.clear();
+}
+
+void Router::Prepare(const internal::Layout& layout, Day date, int max_transfers, bool range) {
+  ResetLabels();
+  layout_ = &layout;
+  date_ = date;
+  range_ = range;
+  rounds_ = std::clamp(max_transfers, 0, kMaxTransfers) + 2;
+  if (rounds_ > allocated_rounds_) {
+    arr_.resize(static_cast<size_t>(rounds_) * num_stops_, kUnreachable);
+    board_.resize(static_cast<size_t>(rounds_) * num_stops_, kUnreachable);
+    arr_parent_.resize(static_cast<size_t>(rounds_) * num_stops_);
+    board_parent_.resize(static_cast<size_t>(rounds_) * num_stops_);
+    allocated_rounds_ = rounds_;
+  }
+  target_bound_ = kUnreachable;
+  max_label_ = std::numeric_limits<Seconds>::min();
+  point_valid_ = false;
+  ActivateServices(date);
+}
+
+void Router::ActivateServices(Day date) {
+  if (date == services_date_) return;
+  const auto& services = network_.timetable().services;
+  for (int o = 0; o < 3; ++o) {
+    for (size_t i = 0; i < services.size(); ++i) {
+      service_active_[o][i] = services[i].RunsOn(date + o - 1) ? 1 : 0;
+    }
+  }
+  services_date_ = date;
+}
+
+void Router::SetTargets(const std::vector<StopSeconds>& targets) {
+  for (const StopSeconds& t : targets) {
+    if (t.stop >= num_stops_) continue;
+    if (egress_of_[t.stop] == kUnreachable) targets_.push_back(t);
+    egress_of_[t.stop] = std::min(egress_of_[t.stop], t.seconds);
+  }
+}
+
+void Router::Touch(StopIndex s) {
+  if (!TestBit(touched_, s)) {
+    SetBit(&touched_, s);
+    touched_list_.push_back(s);
+  }
+}
+
+bool Router::ImproveArrival(uint32_t round, StopIndex s, Seconds t, const Parent& parent) {
+  if (t >= target_bound_) return false;
+  if (static_cast<int64_t>(t) - min_source_time_ >= horizon_) return false;
+  const size_t n = num_stops_;
+  if (range_) {
+    if (t >= arr_[round * n + s]) return false;
+    // Labels of round k hold the best arrival with at most k rides (round 0, walking,
+    // stands apart so that RangeQuery's answers have rides).
+    const int last = round == 0 ? 1 : rounds_;
+    for (int k = static_cast<int>(round); k < last; ++k) {
+      if (t >= arr_[k * n + s]) break;
+      arr_[k * n + s] = t;
+      arr_parent_[k * n + s] = parent;
+    }
+  } else {
+    if (t >= best_arr_[s]) return false;
+    arr_[round * n + s] = t;
+    arr_parent_[round * n + s] = parent;
+  }
+  best_arr_[s] = std::min(best_arr_[s], t);
+  Touch(s);
+  max_label_ = std::max(max_label_, t);
+  const Seconds e = egress_of_[s];
+  if (e != kUnreachable && !(range_ && round == 0)) {
+    target_bound_ = std::min(target_bound_, SaturatingAdd(t, e));
+  }
+  return true;
+}
+
+bool Router::ImproveBoard(uint32_t round, StopIndex s, Seconds t, const Parent& parent) {
+  if (t >= target_bound_) return false;
+  if (static_cast<int64_t>(t) - min_source_time_ >= horizon_) return false;
+  const size_t n = num_stops_;
+  if (range_) {
+    if (t >= board_[round * n + s]) return false;
+    const int last = round == 0 ? 1 : rounds_;
+    for (int k = static_cast<int>(round); k < last; ++k) {
+      if (t >= board_[k * n + s]) break;
+      board_[k * n + s] = t;
+      board_parent_[k * n + s] = parent;
+    }
+  } else {
+    if (t >= best_board_[s]) return false;
+    board_[round * n + s] = t;
+    board_parent_[round * n + s] = parent;
+  }
+  best_board_[s] = std::min(best_board_[s], t);
+  Touch(s);
+  SetBit(&next_marked_, s);
+  return true;
+}
+
+void Router::InitSources(const std::vector<StopSeconds>& sources) {
+  const internal::Layout& L = *layout_;
+  min_source_time_ = kUnreachable;
+  for (const StopSeconds& src : sources) min_source_time_ = std::min(min_source_time_, src.seconds);
+  for (const StopSeconds& src : sources) {
+    if (src.stop >= num_stops_) continue;
+    Parent p;
+    p.kind = kSource;
+    ImproveArrival(0, src.stop, src.seconds, p);
+    ImproveBoard(0, src.stop, src.seconds, p);
+  }
+  for (const StopSeconds& src : sources) {
+    if (src.stop >= num_stops_) continue;
+    Parent p;
+    p.kind = kSourceWalk;
+    p.stop = src.stop;
+    for (uint32_t k = L.footpath_offsets[src.stop]; k < L.footpath_offsets[src.stop + 1]; ++k) {
+      const transit::Footpath& f = L.footpaths[k];
+      const Seconds t = SaturatingAdd(src.seconds, f.duration);
+      ImproveArrival(0, f.to, t, p);
+      ImproveBoard(0, f.to, t, p);
+    }
+  }
+}
+
+void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day_offset) {
+  const internal::Layout& L = *layout_;
+  const internal::RouteSpan& R = L.routes[r];
+  const Seconds shift = L.sign * day_offset * kSecondsPerDay;
+  const uint8_t* active = service_active_[day_offset + 1].data();
+  const StopIndex* stops = L.route_stops + R.first_route_stop;
+  const uint8_t* flags = L.route_stop_flags + R.first_route_stop;
+  const transit::StopTime* times = L.stop_times + R.first_stop_time;
+  const transit::ServiceIndex* trip_service = L.trip_service.data() + R.first_trip;
+  const uint32_t n = R.num_stops;
+  const Seconds* prev_board = board_.data() + (round - 1) * num_stops_;
+  const Seconds mtt = network_.options().min_transfer_seconds;
+
+  int64_t trip = -1;
+  uint32_t board_pos = 0;
+  StopIndex board_stop = 0;
+  for (uint32_t i = first_pos; i < n; ++i) {
+    const StopIndex s = stops[i];
+    if (trip >= 0 && !(flags[i] & kNoDropoff)) {
+      const Seconds a = times[trip * n + i].arrival + shift;
+      Parent p;
+      p.kind = kRide;
+      p.round = static_cast<uint8_t>(round);
+      p.day_offset = static_cast<int8_t>(day_offset);
+      p.stop = board_stop;
+      p.route = r;
+      p.trip = static_cast<uint32_t>(trip);
+      p.board_pos = board_pos;
+      p.alight_pos = i;
+      if (ImproveArrival(round, s, a, p)) {
+        ImproveBoard(round, s, SaturatingAdd(a, mtt), p);
+        ride_improved_.emplace_back(s, a);
+      }
+    }
+    if (flags[i] & kNoPickup) continue;
+    const Seconds b = prev_board[s];
+    if (b == kUnreachable) continue;
+    if (trip >= 0 && b > times[trip * n + i].departure + shift) continue;
+    // The earliest running trip in [0, hi) that leaves stop i at or after b.
+    const uint32_t hi = trip >= 0 ? static_cast<uint32_t>(trip) : R.num_trips;
+    const int64_t want = static_cast<int64_t>(b) - shift;
+    uint32_t lo = 0, len = hi;
+    while (len > 0) {
+      const uint32_t half = len / 2;
+      if (times[(lo + half) * n + i].departure < want) {
+        lo += half + 1;
+        len -= half + 1;
+      } else {
+        len = half;
+      }
+    }
+    while (lo < hi && !active[trip_service[lo]]) ++lo;
+    if (lo < hi) {
+      trip = lo;
+      board_pos = i;
+      board_stop = s;
+    }
+  }
+}
+
+void Router::RelaxFootpaths(uint32_t round) {
+  const internal::Layout& L = *layout_;
+  const size_t n = num_stops_;
+  for (const auto& [s, a] : ride_improved_) {
+    const Parent& ride = arr_parent_[round * n + s];
+    // A later ride in this round may have improved the label; its own entry relaxes then.
+    if (arr_[round * n + s] != a || ride.kind != kRide || ride.round != round) continue;
+    Parent p = ride;
+    p.kind = kRideWalk;
+    for (uint32_t k = L.footpath_offsets[s]; k < L.footpath_offsets[s + 1]; ++k) {
+      const transit::Footpath& f = L.footpaths[k];
+      const Seconds t = SaturatingAdd(a, f.duration);
+      ImproveArrival(round, f.to, t, p);
+      ImproveBoard(round, f.to, t, p);
+    }
+  }
+  ride_improved_.clear();
+}
+
+void Router::RunRounds() {
+  const internal::Layout& L = *layout_;
+  const size_t words = marked_.size();
+  for (int round = 1; round < rounds_; ++round) {
+    marked_.swap(next_marked_);
+    bool any = false;
+    for (size_t w = 0; w < words; ++w) {
+      uint64_t bits = marked_[w];
+      if (bits == 0) continue;
+      any = true;
+      marked_[w] = 0;
+      while (bits != 0) {
+        const StopIndex s = static_cast<StopIndex>(w * 64 + __builtin_ctzll(bits));
+        bits &= bits - 1;
+        for (uint32_t k = L.stop_route_offsets[s]; k < L.stop_route_offsets[s + 1]; ++k) {
+          const transit::StopRoute& sr = L.stop_routes[k];
+          if (L.route_stop_flags[L.routes[sr.route].first_route_stop + sr.position] & kNoPickup) {
+            continue;
+          }
+          uint32_t& pos = route_first_pos_[sr.route];
+          if (pos == UINT32_MAX) route_queue_.push_back(sr.route);
+          pos = std::min(pos, sr.position);
+        }
+      }
+    }
+    if (!any) break;
+    // Which service days can matter: trips whose shifted departures meet
+    // [min_source_time_, min_source_time_ + horizon_).
+    const int64_t window_lo = min_source_time_;
+    const int64_t window_hi = std::min<int64_t>(static_cast<int64_t>(min_source_time_) + horizon_,
+                                                static_cast<int64_t>(target_bound_));
+    for (RouteIndex r : route_queue_) {
+      const internal::RouteSpan& R = L.routes[r];
+      for (int o = -1; o <= 1; ++o) {
+        const int64_t shift = static_cast<int64_t>(L.sign) * o * kSecondsPerDay;
+        if (R.max_departure + shift < window_lo || R.min_departure + shift >= window_hi) continue;
+        ScanRoute(static_cast<uint32_t>(round), r, route_first_pos_[r], o);
+      }
+      route_first_pos_[r] = UINT32_MAX;
+    }
+    route_queue_.clear();
+    RelaxFootpaths(static_cast<uint32_t>(round));
+  }
+  std::fill(next_marked_.begin(), next_marked_.end(), 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Router: stop-level queries.
+
+void Router::EarliestArrivalFromStops(Day date, const std::vector<StopSeconds>& sources,
+                                      int max_transfers, const std::vector<StopSeconds>& targets) {
+  Prepare(network_.forward(), date, max_transfers, /*range=*/false);
+  SetTargets(targets);
+  InitSources(sources);
+  RunRounds();
+}
+
+void Router::LatestDepartureToStops(Day date, const std::vector<StopSeconds>& targets,
+                                    int max_transfers, const std::vector<StopSeconds>& sources) {
+  Prepare(network_.backward(), date, max_transfers, /*range=*/false);
+  SetTargets(sources);
+  std::vector<StopSeconds>& negated = egress_buffer_;
+  negated.clear();
+  for (const StopSeconds& t : targets) {
+    if (t.seconds == kNoDeparture) continue;
+    negated.push_back({t.stop, -t.seconds});
+  }
+  InitSources(negated);
+  RunRounds();
+}
+
+Seconds Router::LayoutArrival(StopIndex s, int rounds) const {
+  if (layout_ == nullptr || s >= num_stops_) return kUnreachable;
+  rounds = std::min(rounds, rounds_);
+  if (range_) return rounds <= 0 ? kUnreachable : arr_[(rounds - 1) * num_stops_ + s];
+  if (rounds >= rounds_) return best_arr_[s];
+  Seconds best = kUnreachable;
+  for (int k = 0; k < rounds; ++k) best = std::min(best, arr_[k * num_stops_ + s]);
+  return best;
+}
+
+Seconds Router::ArrivalAt(StopIndex stop) const {
+  if (layout_ != &network_.forward()) return kUnreachable;
+  return LayoutArrival(stop, rounds_);
+}
+
+Seconds Router::ArrivalAt(StopIndex stop, int max_transfers) const {
+  if (layout_ != &network_.forward()) return kUnreachable;
+  return LayoutArrival(stop, max_transfers + 2);
+}
+
+Seconds Router::DepartureFrom(StopIndex stop) const {
+  if (layout_ != &network_.backward()) return kNoDeparture;
+  const Seconds t = LayoutArrival(stop, rounds_);
+  return t == kUnreachable ? kNoDeparture : -t;
+}
+
+Seconds Router::DepartureFrom(StopIndex stop, int max_transfers) const {
+  if (layout_ != &network_.backward()) return kNoDeparture;
+  const Seconds t = LayoutArrival(stop, max_transfers + 2);
+  return t == kUnreachable ? kNoDeparture : -t;
+}
+
+Seconds Router::FootpathSeconds(StopIndex from, StopIndex to) const {
+  const transit::Timetable& t = network_.timetable();
+  for (uint32_t k = t.footpath_offsets[from]; k < t.footpath_offsets[from + 1]; ++k) {
+    if (t.footpaths[k].to == to) return t.footpaths[k].duration;
+  }
+  return 0;
+}
+
+bool Router::CollectLegs(StopIndex stop, std::vector<RawLeg>* legs, StopIndex* source_stop) const {
+  legs->clear();
+  if (layout_ == nullptr || stop >= num_stops_) return false;
+  const size_t n = num_stops_;
+  const Seconds best = LayoutArrival(stop, rounds_);
+  if (best == kUnreachable) return false;
+  int round = range_ ? rounds_ - 1 : 0;
+  if (!range_) {
+    while (round < rounds_ && arr_[round * n + stop] != best) ++round;
+    if (round == rounds_) return false;
+  }
+  const internal::Layout& L = *layout_;
+  const transit::Timetable& tt = network_.timetable();
+  const bool forward = L.sign > 0;
+  // Walks and rides in layout order, from `stop` back to the search's source.
+  std::vector<RawLeg> found;
+  Parent p = arr_parent_[round * n + stop];
+  StopIndex at = stop;
+  for (int guard = 0; guard < 4 * kMaxTransfers + 8; ++guard) {
+    if (p.kind == kNone) return false;
+    if (p.kind == kSource) break;
+    if (p.kind == kSourceWalk) {
+      RawLeg w;
+      w.from = p.stop;
+      w.to = at;
+      found.push_back(w);
+      at = p.stop;
+      break;
+    }
+    const internal::RouteSpan& R = L.routes[p.route];
+    const StopIndex alight_stop = L.route_stops[R.first_route_stop + p.alight_pos];
+    if (p.kind == kRideWalk) {
+      RawLeg w;
+      w.from = alight_stop;
+      w.to = at;
+      found.push_back(w);
+    }
+    RawLeg ride;
+    ride.ride = true;
+    ride.route = p.route;
+    ride.day_offset = p.day_offset;
+    if (forward) {
+      ride.trip = R.first_trip + p.trip;
+      ride.board_pos = p.board_pos;
+      ride.alight_pos = p.alight_pos;
+    } else {
+      ride.trip = R.first_trip + (R.num_trips - 1 - p.trip);
+      ride.board_pos = R.num_stops - 1 - p.alight_pos;
+      ride.alight_pos = R.num_stops - 1 - p.board_pos;
+    }
+    ride.from = p.stop;
+    ride.to = alight_stop;
+    found.push_back(ride);
+    at = p.stop;
+    if (p.round == 0) return false;
+    p = board_parent_[(p.round - 1) * n + at];
+  }
+  *source_stop = at;
+  // Into the timetable's direction: forward searches found them destination-first.
+  if (forward) std::reverse(found.begin(), found.end());
+  for (RawLeg& leg : found) {
+    if (leg.ride) {
+      const transit::Route& route = tt.routes[leg.route];
+      leg.from = tt.route_stops[route.first_route_stop + leg.board_pos];
+      leg.to = tt.route_stops[route.first_route_stop + leg.alight_pos];
+    } else {
+      if (!forward) std::swap(leg.from, leg.to);
+      leg.walk_seconds = FootpathSeconds(leg.from, leg.to);
+    }
+  }
+  *legs = std::move(found);
+  return true;
+}
+
+Journey Router::MakeJourney(const std::vector<RawLeg>& raw, Seconds access_seconds,
+                            Seconds egress_seconds, const AccessOptions& access,
+                            const AccessOptions& egress, bool point_from, bool point_to,
+                            bool forward, Seconds anchor) const {
+  const transit::Timetable& tt = network_.timetable();
+  Journey j;
+  std::vector<Leg>& legs = j.legs;
+  if (point_from) {
+    Leg a;
+    a.kind = LegKind::kAccess;
+    a.access_mode = access.mode;
+    a.to_stop = raw.empty() ? kNoStop : raw.front().from;
+    a.arrival = access_seconds;  // duration for now
+    legs.push_back(a);
+  }
+  for (const RawLeg& r : raw) {
+    Leg leg;
+    if (r.ride) {
+      leg.kind = LegKind::kRide;
+      const transit::TripInfo& info = tt.trips[r.trip];
+      const transit::Route& route = tt.routes[r.route];
+      const uint32_t k = r.trip - route.first_trip;
+      const Seconds shift = r.day_offset * kSecondsPerDay;
+      leg.departure = tt.At(r.route, k, r.board_pos).departure + shift;
+      leg.arrival = tt.At(r.route, k, r.alight_pos).arrival + shift;
+      leg.trip = r.trip;
+      leg.day_offset = r.day_offset;
+      leg.route_short_name = info.short_name;
+      leg.mode = info.mode;
+      leg.headsign = info.headsign;
+      ++j.rides;
+    } else {
+      leg.kind = LegKind::kTransfer;
+      leg.arrival = r.walk_seconds;
+    }
+    leg.from_stop = r.from;
+    leg.to_stop = r.to;
+    legs.push_back(leg);
+  }
+  if (point_to) {
+    Leg e;
+    e.kind = LegKind::kEgress;
+    e.access_mode = egress.mode;
+    e.from_stop = raw.empty() ? kNoStop : raw.back().to;
+    e.arrival = egress_seconds;
+    legs.push_back(e);
+  }
+  // Times: walks before the first ride end at its departure; others start at the
+  // previous leg's arrival; without rides everything hangs on the anchor.
+  size_t first_ride = legs.size();
+  for (size_t i = 0; i < legs.size(); ++i) {
+    if (legs[i].kind == LegKind::kRide) {
+      first_ride = i;
+      break;
+    }
+  }
+  if (first_ride == legs.size()) {
+    Seconds total = 0;
+    for (const Leg& l : legs) total += l.arrival;
+    Seconds t = forward ? anchor : anchor - total;
+    for (Leg& l : legs) {
+      const Seconds d = l.arrival;
+      l.departure = t;
+      l.arrival = t + d;
+      t = l.arrival;
+    }
+  } else {
+    Seconds t = legs[first_ride].departure;
+    for (size_t i = first_ride; i-- > 0;) {
+      const Seconds d = legs[i].arrival;
+      legs[i].arrival = t;
+      legs[i].departure = t - d;
+      t = legs[i].departure;
+    }
+    t = legs[first_ride].arrival;
+    for (size_t i = first_ride + 1; i < legs.size(); ++i) {
+      if (legs[i].kind == LegKind::kRide) {
+        t = legs[i].arrival;
+        continue;
+      }
+      const Seconds d = legs[i].arrival;
+      legs[i].departure = t;
+      legs[i].arrival = t + d;
+      t = legs[i].arrival;
+    }
+  }
+  // A zero-length access or egress (the point is at the stop) is kept: it names the stop.
+  if (!legs.empty()) {
+    j.departure = legs.front().departure;
+    j.arrival = legs.back().arrival;
+  } else {
+    j.departure = j.arrival = anchor;
+  }
+  return j;
+}
+
+Journey Router::DirectJourney(const AccessOptions& mode, Seconds departure, Seconds seconds) const {
+  Journey j;
+  Leg leg;
+  leg.kind = LegKind::kDirect;
+  leg.access_mode = mode.mode;
+  leg.departure = departure;
+  leg.arrival = departure + seconds;
+  j.legs.push_back(leg);
+  j.departure = leg.departure;
+  j.arrival = leg.arrival;
+  return j;
+}
+
+std::optional<Journey> Router::JourneyToStop(StopIndex stop) const {
+  if (layout_ != &network_.forward()) return std::nullopt;
+  std::vector<RawLeg> raw;
+  StopIndex source = 0;
+  if (!CollectLegs(stop, &raw, &source)) return std::nullopt;
+  const Seconds anchor = LayoutArrival(source, 1);
+  return MakeJourney(raw, 0, 0, AccessOptions{}, AccessOptions{}, false, false, true,
+                     anchor == kUnreachable ? 0 : anchor);
+}
+
+std::optional<Journey> Router::JourneyFromStop(StopIndex stop) const {
+  if (layout_ != &network_.backward()) return std::nullopt;
+  std::vector<RawLeg> raw;
+  StopIndex source = 0;
+  if (!CollectLegs(stop, &raw, &source)) return std::nullopt;
+  const Seconds at = LayoutArrival(source, 1);
+  return MakeJourney(raw, 0, 0, AccessOptions{}, AccessOptions{}, false, false, false,
+                     at == kUnreachable ? 0 : -at);
+}
+
+// ---------------------------------------------------------------------------------------
+// Router: points.
+
+void Router::FindAccess(GeoPoint p, const AccessOptions& options, std::vector<StopSeconds>* out) {
+  out->clear();
+  near_buffer_.clear();
+  network_.grid().Within(p, options.max_meters, &near_buffer_);
+  for (const auto& [stop, meters] : near_buffer_) {
+    out->push_back({stop, options.SecondsFor(meters)});
+  }
+}
+
+Seconds Router::SecondsOf(const std::vector<StopSeconds>& sorted, StopIndex stop) {
+  auto it = std::lower_bound(sorted.begin(), sorted.end(), stop,
+                             [](const StopSeconds& a, StopIndex s) { return a.stop < s; });
+  return it != sorted.end() && it->stop == stop ? it->seconds : kUnreachable;
+}
+
+namespace {
+// Seconds of a direct trip with `mode`, or kUnreachable beyond its radius.
+Seconds DirectSeconds(GeoPoint a, GeoPoint b, const AccessOptions& mode) {
+  const double meters = HaversineKm(a, b) * 1000.0;
+  if (meters > mode.max_meters) return kUnreachable;
+  return mode.SecondsFor(meters);
+}
+}  // namespace
+
+void Router::EarliestArrivalsFrom(GeoPoint from, Day date, Seconds departure,
+                                  const AccessOptions& access, int max_transfers) {
+  FindAccess(from, access, &access_buffer_);
+  std::vector<StopSeconds> sources;
+  sources.reserve(access_buffer_.size());
+  for (const StopSeconds& a : access_buffer_) {
+    sources.push_back({a.stop, SaturatingAdd(departure, a.seconds)});
+  }
+  Prepare(network_.forward(), date, max_transfers, false);
+  InitSources(sources);
+  RunRounds();
+  point_ = from;
+  point_time_ = departure;
+  point_access_ = access;
+  point_valid_ = true;
+}
+
+Seconds Router::ArrivalAtPoint(GeoPoint to, const AccessOptions& egress, bool allow_direct) {
+  if (!point_valid_ || layout_ != &network_.forward()) return kUnreachable;
+  Seconds best = kUnreachable;
+  if (allow_direct) {
+    best = SaturatingAdd(point_time_, DirectSeconds(point_, to, point_access_));
+  }
+  FindAccess(to, egress, &egress_buffer_);
+  for (const StopSeconds& e : egress_buffer_) {
+    best = std::min(best, SaturatingAdd(ArrivalAt(e.stop), e.seconds));
+  }
+  return best;
+}
+
+std::optional<Journey> Router::JourneyToPoint(GeoPoint to, const AccessOptions& egress,
+                                              bool allow_direct) {
+  if (!point_valid_ || layout_ != &network_.forward()) return std::nullopt;
+  const Seconds direct = allow_direct
+                             ? SaturatingAdd(point_time_, DirectSeconds(point_, to, point_access_))
+                             : kUnreachable;
+  FindAccess(to, egress, &egress_buffer_);
+  Seconds best = kUnreachable;
+  StopSeconds via{kNoStop, 0};
+  for (const StopSeconds& e : egress_buffer_) {
+    const Seconds t = SaturatingAdd(ArrivalAt(e.stop), e.seconds);
+    if (t < best) {
+      best = t;
+      via = e;
+    }
+  }
+  if (direct != kUnreachable && direct <= best) {
+    return DirectJourney(point_access_, point_time_, direct - point_time_);
+  }
+  if (best == kUnreachable) return std::nullopt;
+  std::vector<RawLeg> raw;
+  StopIndex source = 0;
+  if (!CollectLegs(via.stop, &raw, &source)) return std::nullopt;
+  // The access stops were found for point_ when the search ran; recompute the one used.
+  std::vector<StopSeconds> access;
+  FindAccess(point_, point_access_, &access);
+  Journey j = MakeJourney(raw, SecondsOf(access, source), via.seconds, point_access_, egress, true,
+                          true, true, point_time_);
+  if (raw.empty()) {
+    j.legs.front().to_stop = source;
+    j.legs.back().from_stop = source;
+  }
+  return j;
+}
+
+void Router::LatestDeparturesTo(GeoPoint to, Day date, Seconds deadline,
+                                const AccessOptions& egress, int max_transfers) {
+  FindAccess(to, egress, &access_buffer_);
+  std::vector<StopSeconds> targets;
+  targets.reserve(access_buffer_.size());
+  for (const StopSeconds& e : access_buffer_) {
+    targets.push_back({e.stop, deadline - e.seconds});
+  }
+  LatestDepartureToStops(date, targets, max_transfers);
+  point_ = to;
+  point_time_ = deadline;
+  point_access_ = egress;
+  point_valid_ = true;
+}
+
+Seconds Router::DepartureFromPoint(GeoPoint from, const AccessOptions& access, bool allow_direct) {
+  if (!point_valid_ || layout_ != &network_.backward()) return kNoDeparture;
+  Seconds best = kNoDeparture;
+  if (allow_direct) {
+    const Seconds d = DirectSeconds(from, point_, access);
+    if (d != kUnreachable) best = point_time_ - d;
+  }
+  FindAccess(from, access, &egress_buffer_);
+  for (const StopSeconds& a : egress_buffer_) {
+    const Seconds dep = DepartureFrom(a.stop);
+    if (dep != kNoDeparture) best = std::max(best, dep - a.seconds);
+  }
+  return best;
+}
+
+std::optional<Journey> Router::JourneyFromPoint(GeoPoint from, const AccessOptions& access,
+                                                bool allow_direct) {
+  if (!point_valid_ || layout_ != &network_.backward()) return std::nullopt;
+  Seconds direct = kNoDeparture;
+  if (allow_direct) {
+    const Seconds d = DirectSeconds(from, point_, access);
+    if (d != kUnreachable) direct = point_time_ - d;
+  }
+  FindAccess(from, access, &egress_buffer_);
+  Seconds best = kNoDeparture;
+  StopSeconds via{kNoStop, 0};
+  for (const StopSeconds& a : egress_buffer_) {
+    const Seconds dep = DepartureFrom(a.stop);
+    if (dep != kNoDeparture && dep - a.seconds > best) {
+      best = dep - a.seconds;
+      via = a;
+    }
+  }
+  if (direct != kNoDeparture && direct >= best) {
+    return DirectJourney(access, direct, point_time_ - direct);
+  }
+  if (best == kNoDeparture) return std::nullopt;
+  std::vector<RawLeg> raw;
+  StopIndex last = 0;
+  if (!CollectLegs(via.stop, &raw, &last)) return std::nullopt;
+  std::vector<StopSeconds> egress;
+  FindAccess(point_, point_access_, &egress);
+  Journey j = MakeJourney(raw, via.seconds, SecondsOf(egress, last), access, point_access_, true,
+                          true, false, point_time_);
+  if (raw.empty()) {
+    j.legs.front().to_stop = last;
+    j.legs.back().from_stop = last;
+  }
+  return j;
+}
+
+std::optional<Journey> Router::EarliestArrival(const PointQuery& q) {
+  FindAccess(q.from, q.access, &access_buffer_);
+  std::vector<StopSeconds> egress;
+  FindAccess(q.to, q.egress, &egress);
+  std::vector<StopSeconds> sources;
+  sources.reserve(access_buffer_.size());
+  for (const StopSeconds& a : access_buffer_) {
+    sources.push_back({a.stop, SaturatingAdd(q.time, a.seconds)});
+  }
+  Prepare(network_.forward(), q.date, q.max_transfers, false);
+  SetTargets(egress);
+  InitSources(sources);
+  RunRounds();
+  point_ = q.from;
+  point_time_ = q.time;
+  point_access_ = q.access;
+  point_valid_ = true;
+  return JourneyToPoint(q.to, q.egress, q.allow_direct);
+}
+
+std::optional<Journey> Router::LatestDeparture(const PointQuery& q) {
+  std::vector<StopSeconds> egress;
+  FindAccess(q.to, q.egress, &egress);
+  FindAccess(q.from, q.access, &access_buffer_);
+  std::vector<StopSeconds> targets;
+  targets.reserve(egress.size());
+  for (const StopSeconds& e : egress) targets.push_back({e.stop, q.time - e.seconds});
+  const std::vector<StopSeconds> prune = access_buffer_;
+  LatestDepartureToStops(q.date, targets, q.max_transfers, prune);
+  point_ = q.to;
+  point_time_ = q.time;
+  point_access_ = q.egress;
+  point_valid_ = true;
+  return JourneyFromPoint(q.from, q.access, q.allow_direct);
+}
+
+// ---------------------------------------------------------------------------------------
+// Router: range.
+
+void Router::RangeFromStops(Day date, const std::vector<StopSeconds>& sources, Seconds begin,
+                            Seconds end, int max_transfers,
+                            const std::function<void(Seconds departure)>& after_run) {
+  Range(date, sources, {}, begin, end, max_transfers, after_run);
+}
+
+void Router::Range(Day date, const std::vector<StopSeconds>& sources,
+                   const std::vector<StopSeconds>& targets, Seconds begin, Seconds end,
+                   int max_transfers, const std::function<void(Seconds departure)>& after_run) {
+  Prepare(network_.forward(), date, max_transfers, /*range=*/true);
+  SetTargets(targets);
+  const internal::Layout& L = *layout_;
+  // Where a trip can be caught at round 0, with the offset from the departure.
+  std::vector<StopSeconds> reach;
+  for (const StopSeconds& s : sources) {
+    if (s.stop >= num_stops_) continue;
+    reach.push_back(s);
+    for (uint32_t k = L.footpath_offsets[s.stop]; k < L.footpath_offsets[s.stop + 1]; ++k) {
+      reach.push_back({L.footpaths[k].to, SaturatingAdd(s.seconds, L.footpaths[k].duration)});
+    }
+  }
+  std::sort(reach.begin(), reach.end(), [](const StopSeconds& a, const StopSeconds& b) {
+    return a.stop != b.stop ? a.stop < b.stop : a.seconds < b.seconds;
+  });
+  range_departures_.clear();
+  for (size_t i = 0; i < reach.size(); ++i) {
+    if (i > 0 && reach[i].stop == reach[i - 1].stop) continue;
+    const StopIndex x = reach[i].stop;
+    const Seconds delta = reach[i].seconds;
+    for (uint32_t k = L.stop_route_offsets[x]; k < L.stop_route_offsets[x + 1]; ++k) {
+      const transit::StopRoute& sr = L.stop_routes[k];
+      const internal::RouteSpan& R = L.routes[sr.route];
+      if (L.route_stop_flags[R.first_route_stop + sr.position] & kNoPickup) continue;
+      for (int o = -1; o <= 1; ++o) {
+        const uint8_t* active = service_active_[o + 1].data();
+        const int64_t shift = static_cast<int64_t>(o) * kSecondsPerDay;
+        for (uint32_t t = 0; t < R.num_trips; ++t) {
+          if (!active[L.trip_service[R.first_trip + t]]) continue;
+          const int64_t dep =
+              L.stop_times[R.first_stop_time + t * R.num_stops + sr.position].departure + shift -
+              delta;
+          if (dep >= begin && dep <= end) range_departures_.push_back(static_cast<Seconds>(dep));
+        }
+      }
+    }
+  }
+  std::sort(range_departures_.begin(), range_departures_.end(), std::greater<Seconds>());
+  range_departures_.erase(std::unique(range_departures_.begin(), range_departures_.end()),
+                          range_departures_.end());
+  std::vector<StopSeconds> ready(sources.size());
+  for (size_t i = 0; i < range_departures_.size(); ++i) {
+    const Seconds t = range_departures_[i];
+    for (size_t k = 0; k < sources.size(); ++k) {
+      ready[k] = {sources[k].stop, SaturatingAdd(t, sources[k].seconds)};
+    }
+    InitSources(ready);
+    RunRounds();
+    if (after_run) after_run(t);
+  }
+}
+
+std::vector<Journey> Router::RangeQuery(const PointQuery& q, Seconds window_end) {
+  std::vector<StopSeconds> access;
+  FindAccess(q.from, q.access, &access);
+  std::vector<StopSeconds> egress;
+  FindAccess(q.to, q.egress, &egress);
+  std::vector<Journey> found;
+  Seconds last = kUnreachable;
+  auto after_run = [&](Seconds t) {
+    Seconds best = kUnreachable;
+    StopSeconds via{kNoStop, 0};
+    for (const StopSeconds& e : egress) {
+      const Seconds a = SaturatingAdd(arr_[(rounds_ - 1) * num_stops_ + e.stop], e.seconds);
+      if (a < best) {
+        best = a;
+        via = e;
+      }
+    }
+    if (best >= last) return;
+    last = best;
+    std::vector<RawLeg> raw;
+    StopIndex source = 0;
+    if (!CollectLegs(via.stop, &raw, &source)) return;
+    found.push_back(MakeJourney(raw, SecondsOf(access, source), via.seconds, q.access, q.egress,
+                                true, true, true, t));
+  };
+  Range(q.date, access, egress, q.time, window_end, q.max_transfers, after_run);
+  // Pareto filter by (departure, arrival), latest departure first.
+  std::sort(found.begin(), found.end(), [](const Journey& a, const Journey& b) {
+    return a.departure != b.departure ? a.departure > b.departure : a.arrival < b.arrival;
+  });
+  std::vector<Journey> pareto;
+  Seconds best_arrival = kUnreachable;
+  for (Journey& j : found) {
+    if (j.departure < q.time || j.departure > window_end) continue;
+    if (j.arrival < best_arrival) {
+      best_arrival = j.arrival;
+      pareto.push_back(std::move(j));
+    }
+  }
+  std::reverse(pareto.begin(), pareto.end());
+  return pareto;
+}
+
+}  // namespace carvematch::routing
