@@ -203,6 +203,7 @@ class TimetableBuilder {
   // generated or composed between them (an explicit AddFootpath still wins).
   absl::Status ForbidFootpath(StopIndex from, StopIndex to);
 
+  const std::vector<FeedInfo>& feeds() const { return feeds_; }
   size_t num_stops() const { return stops_.size(); }
   size_t num_services() const { return services_.size(); }
   size_t num_trips() const { return trips_.size(); }
