@@ -114,6 +114,24 @@ CREATE TABLE esco_broader (
   broader_uri TEXT NOT NULL
 );
 )sql"},
+    {4, "public transport: timetables and zone-to-site matrices (storage/transit_store.h)",
+     R"sql(
+CREATE TABLE transit_timetables (
+  name TEXT PRIMARY KEY NOT NULL CHECK (name <> ''),
+  feed_version TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  data BLOB NOT NULL,
+  save_time INTEGER NOT NULL
+);
+CREATE TABLE transit_zone_matrices (
+  timetable_name TEXT NOT NULL REFERENCES transit_timetables(name) ON DELETE CASCADE,
+  feed_version TEXT NOT NULL,
+  site_set TEXT NOT NULL,
+  data BLOB NOT NULL,
+  save_time INTEGER NOT NULL,
+  PRIMARY KEY (timetable_name, feed_version, site_set)
+);
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==

@@ -51,8 +51,9 @@ struct SqliteOptions {
 class SqliteRepository final : public Repository {
  public:
   // 1: organisations, participants, employers, vacancies, schema_migrations.
-  // 2: api_keys.  3: the ESCO taxonomy tables.
-  static constexpr int kLatestSchemaVersion = 3;
+  // 2: api_keys.  3: the ESCO taxonomy tables.  4: public-transport timetables and
+  // zone-to-site matrices (storage/transit_store.h).
+  static constexpr int kLatestSchemaVersion = 4;
 
   // Opens (creating if needed) the database file at `path` and migrates its schema.
   // ":memory:" gives a private in-memory database (no WAL, nothing survives).
