@@ -57,25 +57,9 @@ std::string Minutes(Seconds s) { return absl::StrCat((s + 59) / 60, " min"); }
 // ---------------------------------------------------------------------------------------
 // Dates and clock.
 
-Day DayFromDate(int year, int month, int day) {
-  // Days from civil (H. Hinnant's derivation): eras of 400 years starting in March.
-  const int y = year - (month <= 2 ? 1 : 0);
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;
-  const int mp = (month + 9) % 12;  // March = 0
-  const int doy = (153 * mp + 2) / 5 + day - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-int WeekdayIndexOf(Day day) {
-  // 1970-01-01 was a Thursday (index 3).
-  return static_cast<int>(((static_cast<int64_t>(day) % 7) + 7 + 3) % 7);
-}
-
 Day DateOfWeekday(Day week_start, int weekday) {
   const int want = ((weekday % 7) + 7) % 7;
-  return week_start + (want - WeekdayIndexOf(week_start) + 7) % 7;
+  return week_start + (want - transit::WeekdayOf(week_start) + 7) % 7;
 }
 
 Day DateOfWeekday(Day week_start, Weekday weekday) {
@@ -358,6 +342,7 @@ Router::Router(const TransitNetwork& network) : network_(network) {
   num_stops_ = network.timetable().num_stops();
   const size_t words = (num_stops_ + 63) / 64;
   best_arr_.assign(num_stops_, kUnreachable);
+  best_ride_.assign(num_stops_, kUnreachable);
   best_board_.assign(num_stops_, kUnreachable);
   egress_of_.assign(num_stops_, kUnreachable);
   touched_.assign(words, 0);
@@ -370,10 +355,11 @@ Router::Router(const TransitNetwork& network) : network_(network) {
 
 size_t Router::MemoryBytes() const {
   size_t bytes = sizeof(*this);
-  bytes += (arr_.capacity() + board_.capacity()) * sizeof(Seconds);
+  bytes += (arr_.capacity() + board_.capacity() + ride_.capacity()) * sizeof(Seconds);
   bytes += (arr_parent_.capacity() + board_parent_.capacity()) * sizeof(Parent);
-  bytes +=
-      (best_arr_.capacity() + best_board_.capacity() + egress_of_.capacity()) * sizeof(Seconds);
+  bytes += (best_arr_.capacity() + best_board_.capacity() + best_ride_.capacity() +
+            egress_of_.capacity()) *
+           sizeof(Seconds);
   bytes += (touched_.capacity() + marked_.capacity() + next_marked_.capacity()) * sizeof(uint64_t);
   bytes += touched_list_.capacity() * sizeof(StopIndex);
   bytes += ride_improved_.capacity() * sizeof(ride_improved_[0]);
@@ -389,8 +375,10 @@ void Router::ResetLabels() {
     for (int k = 0; k < allocated_rounds_; ++k) {
       arr_[k * num_stops_ + s] = kUnreachable;
       board_[k * num_stops_ + s] = kUnreachable;
+      ride_[k * num_stops_ + s] = kUnreachable;
     }
     best_arr_[s] = kUnreachable;
+    best_ride_[s] = kUnreachable;
     best_board_[s] = kUnreachable;
     touched_[s >> 6] = 0;
   }
@@ -411,6 +399,7 @@ void Router::Prepare(const internal::Layout& layout, Day date, int max_transfers
   if (rounds_ > allocated_rounds_) {
     arr_.resize(static_cast<size_t>(rounds_) * num_stops_, kUnreachable);
     board_.resize(static_cast<size_t>(rounds_) * num_stops_, kUnreachable);
+    ride_.resize(static_cast<size_t>(rounds_) * num_stops_, kUnreachable);
     arr_parent_.resize(static_cast<size_t>(rounds_) * num_stops_);
     board_parent_.resize(static_cast<size_t>(rounds_) * num_stops_);
     allocated_rounds_ = rounds_;
@@ -447,28 +436,35 @@ void Router::Touch(StopIndex s) {
   }
 }
 
-bool Router::ImproveArrival(uint32_t round, StopIndex s, Seconds t, const Parent& parent) {
+bool Router::Improve(std::vector<Seconds>* labels, std::vector<Parent>* parents,
+                     std::vector<Seconds>* best, uint32_t round, StopIndex s, Seconds t,
+                     const Parent& parent) {
   if (t >= target_bound_) return false;
   if (static_cast<int64_t>(t) - min_source_time_ >= horizon_) return false;
   const size_t n = num_stops_;
   if (range_) {
-    if (t >= arr_[round * n + s]) return false;
-    // Labels of round k hold the best arrival with at most k rides (round 0, walking,
-    // stands apart so that RangeQuery's answers have rides).
+    if (t >= (*labels)[round * n + s]) return false;
+    // Labels of round k hold the best with at most k rides (round 0, walking, stands
+    // apart so that the range's answers have rides).
     const int last = round == 0 ? 1 : rounds_;
     for (int k = static_cast<int>(round); k < last; ++k) {
-      if (t >= arr_[k * n + s]) break;
-      arr_[k * n + s] = t;
-      arr_parent_[k * n + s] = parent;
+      if (t >= (*labels)[k * n + s]) break;
+      (*labels)[k * n + s] = t;
+      if (parents != nullptr) (*parents)[k * n + s] = parent;
     }
   } else {
-    if (t >= best_arr_[s]) return false;
-    arr_[round * n + s] = t;
-    arr_parent_[round * n + s] = parent;
+    if (t >= (*best)[s]) return false;
+    (*labels)[round * n + s] = t;
+    if (parents != nullptr) (*parents)[round * n + s] = parent;
   }
-  best_arr_[s] = std::min(best_arr_[s], t);
+  (*best)[s] = std::min((*best)[s], t);
   Touch(s);
   max_label_ = std::max(max_label_, t);
+  return true;
+}
+
+bool Router::ImproveArrival(uint32_t round, StopIndex s, Seconds t, const Parent& parent) {
+  if (!Improve(&arr_, &arr_parent_, &best_arr_, round, s, t, parent)) return false;
   const Seconds e = egress_of_[s];
   if (e != kUnreachable && !(range_ && round == 0)) {
     target_bound_ = std::min(target_bound_, SaturatingAdd(t, e));
@@ -477,24 +473,7 @@ bool Router::ImproveArrival(uint32_t round, StopIndex s, Seconds t, const Parent
 }
 
 bool Router::ImproveBoard(uint32_t round, StopIndex s, Seconds t, const Parent& parent) {
-  if (t >= target_bound_) return false;
-  if (static_cast<int64_t>(t) - min_source_time_ >= horizon_) return false;
-  const size_t n = num_stops_;
-  if (range_) {
-    if (t >= board_[round * n + s]) return false;
-    const int last = round == 0 ? 1 : rounds_;
-    for (int k = static_cast<int>(round); k < last; ++k) {
-      if (t >= board_[k * n + s]) break;
-      board_[k * n + s] = t;
-      board_parent_[k * n + s] = parent;
-    }
-  } else {
-    if (t >= best_board_[s]) return false;
-    board_[round * n + s] = t;
-    board_parent_[round * n + s] = parent;
-  }
-  best_board_[s] = std::min(best_board_[s], t);
-  Touch(s);
+  if (!Improve(&board_, &board_parent_, &best_board_, round, s, t, parent)) return false;
   SetBit(&next_marked_, s);
   return true;
 }
@@ -553,9 +532,11 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
       p.trip = static_cast<uint32_t>(trip);
       p.board_pos = board_pos;
       p.alight_pos = i;
-      if (ImproveArrival(round, s, a, p)) {
+      // A ride's arrival is kept apart from arrivals on foot: only it may walk on.
+      if (Improve(&ride_, nullptr, &best_ride_, round, s, a, p)) {
+        ImproveArrival(round, s, a, p);
         ImproveBoard(round, s, SaturatingAdd(a, mtt), p);
-        ride_improved_.emplace_back(s, a);
+        ride_improved_.push_back({s, a, p});
       }
     }
     if (flags[i] & kNoPickup) continue;
@@ -587,11 +568,12 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
 void Router::RelaxFootpaths(uint32_t round) {
   const internal::Layout& L = *layout_;
   const size_t n = num_stops_;
-  for (const auto& [s, a] : ride_improved_) {
-    const Parent& ride = arr_parent_[round * n + s];
+  for (const RideArrival& ride : ride_improved_) {
+    const StopIndex s = ride.stop;
+    const Seconds a = ride.time;
     // A later ride in this round may have improved the label; its own entry relaxes then.
-    if (arr_[round * n + s] != a || ride.kind != kRide || ride.round != round) continue;
-    Parent p = ride;
+    if (ride_[round * n + s] != a) continue;
+    Parent p = ride.parent;
     p.kind = kRideWalk;
     for (uint32_t k = L.footpath_offsets[s]; k < L.footpath_offsets[s + 1]; ++k) {
       const transit::Footpath& f = L.footpaths[k];
@@ -902,9 +884,9 @@ std::optional<Journey> Router::JourneyToStop(StopIndex stop) const {
   std::vector<RawLeg> raw;
   StopIndex source = 0;
   if (!CollectLegs(stop, &raw, &source)) return std::nullopt;
-  const Seconds anchor = LayoutArrival(source, 1);
-  return MakeJourney(raw, 0, 0, AccessOptions{}, AccessOptions{}, false, false, true,
-                     anchor == kUnreachable ? 0 : anchor);
+  // Without rides the walk ends at the stop's label (hung backwards from it).
+  return MakeJourney(raw, 0, 0, AccessOptions{}, AccessOptions{}, false, false,
+                     /*forward=*/false, ArrivalAt(stop));
 }
 
 std::optional<Journey> Router::JourneyFromStop(StopIndex stop) const {
@@ -912,9 +894,8 @@ std::optional<Journey> Router::JourneyFromStop(StopIndex stop) const {
   std::vector<RawLeg> raw;
   StopIndex source = 0;
   if (!CollectLegs(stop, &raw, &source)) return std::nullopt;
-  const Seconds at = LayoutArrival(source, 1);
-  return MakeJourney(raw, 0, 0, AccessOptions{}, AccessOptions{}, false, false, false,
-                     at == kUnreachable ? 0 : -at);
+  return MakeJourney(raw, 0, 0, AccessOptions{}, AccessOptions{}, false, false,
+                     /*forward=*/true, DepartureFrom(stop));
 }
 
 // ---------------------------------------------------------------------------------------

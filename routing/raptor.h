@@ -33,7 +33,7 @@
 //   Router router(network);                      // once per thread
 //   PointQuery q;
 //   q.from = home; q.to = site;
-//   q.date = DateOfWeekday(DayFromDate(2026, 11, 23), 0);  // Monday of that week
+//   q.date = DateOfWeekday(transit::DayFromCivil(2026, 11, 23), 0);  // Monday of that week
 //   q.time = 6 * 3600;                                     // deadline 06:00:00
 //   std::optional<Journey> j = router.LatestDeparture(q);
 //   if (j) std::cout << DescribeJourney(*j, timetable);
@@ -72,12 +72,9 @@ inline constexpr Seconds kDefaultHorizon = 8 * 3600;
 // ---------------------------------------------------------------------------------------
 // Dates.
 
-// The day number of a civil date (proleptic Gregorian).
-Day DayFromDate(int year, int month, int day);
-// 0 = Monday .. 6 = Sunday (day 0, 1970-01-01, was a Thursday).
-int WeekdayIndexOf(Day day);
 // The date in the week [week_start, week_start + 6] that falls on `weekday` (0 = Monday ..
-// 6 = Sunday; taken modulo 7). week_start need not be a Monday.
+// 6 = Sunday; taken modulo 7). week_start need not be a Monday. (transit::DayFromCivil
+// and transit::WeekdayOf give day numbers and weekdays.)
 Day DateOfWeekday(Day week_start, int weekday);
 // The same for the model's weekday (must not be kUnspecified).
 Day DateOfWeekday(Day week_start, Weekday weekday);
@@ -396,6 +393,9 @@ class Router {
   void RunRounds();
   void ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day_offset);
   void RelaxFootpaths(uint32_t round);
+  bool Improve(std::vector<Seconds>* labels, std::vector<Parent>* parents,
+               std::vector<Seconds>* best, uint32_t round, StopIndex s, Seconds t,
+               const Parent& parent);
   bool ImproveArrival(uint32_t round, StopIndex s, Seconds t, const Parent& parent);
   bool ImproveBoard(uint32_t round, StopIndex s, Seconds t, const Parent& parent);
   void Touch(StopIndex s);
@@ -433,8 +433,17 @@ class Router {
   std::vector<StopIndex> touched_list_;
   std::vector<uint64_t> marked_;       // board label improved in the previous round
   std::vector<uint64_t> next_marked_;  // ... in this round
-  std::vector<std::pair<StopIndex, Seconds>> ride_improved_;  // this round's ride arrivals
-  std::vector<uint32_t> route_first_pos_;                     // per route, earliest marked position
+  // Arrival by a ride (per round and best): pruned only against other rides, since an
+  // arrival on foot may not walk on (footpaths are not chained).
+  std::vector<Seconds> ride_;
+  std::vector<Seconds> best_ride_;
+  struct RideArrival {
+    StopIndex stop;
+    Seconds time;
+    Parent parent;
+  };
+  std::vector<RideArrival> ride_improved_;  // this round's improved ride arrivals
+  std::vector<uint32_t> route_first_pos_;   // per route, earliest marked position
   std::vector<RouteIndex> route_queue_;
   std::vector<uint8_t> service_active_[3];  // per service: runs on date - 1, date, date + 1
   Day services_date_ = INT32_MIN;
