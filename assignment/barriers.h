@@ -13,8 +13,9 @@
 //   kCapacityLimits    any functional capacity limit: a lifting limit, no prolonged
 //                      standing, no night work, no customer contact, no working alone;
 //   kNoDigitalTools    digital_tools == 0.
-// The model has no waiting time (time since registration as a job seeker): callers that
-// know it pass it to the assignment separately (AssignmentProblem::waiting_months).
+// Waiting time (months since Participant::job_seeker_since) is not a barrier: it has its
+// own weight in the anti-creaming objective (AssignmentProblem::waiting_months, filled
+// by WaitingMonthsOf in assignment/selection.h).
 //
 // Example usage:
 //   BarrierProfile b = CountBarriers(participant);

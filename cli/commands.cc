@@ -629,6 +629,81 @@ std::string ReasonName(v1::Unassigned::Reason r) {
   }
 }
 
+// The participant and vacancy filters of `carvematch assign`; a filter is set only when
+// one of its flags is given.
+absl::Status AssignFiltersFromFlags(const Flags& flags, v1::AssignRequest* request) {
+  v1::ParticipantFilter who;
+  bool any_who = false;
+  if (flags.Has("org")) {
+    who.set_organisation_id(flags.Get("org"));
+    any_who = true;
+  }
+  for (const std::string& m : CommaList(flags.Get("home"))) {
+    who.mutable_home()->add_municipalities(m);
+    any_who = true;
+  }
+  for (const std::string& prefix : CommaList(flags.Get("home-postal"))) {
+    who.mutable_home()->add_postal_code_prefixes(prefix);
+    any_who = true;
+  }
+  for (const std::string& target : CommaList(flags.Get("target"))) {
+    ASSIGN_OR_RETURN(v1::TargetOutcome o,
+                     EnumFlag<v1::TargetOutcome>("target", target, v1::TargetOutcome_Parse));
+    who.add_target_outcomes(o);
+    any_who = true;
+  }
+  if (flags.Has("max-barriers")) {
+    ASSIGN_OR_RETURN(int n, flags.GetInt("max-barriers", 0));
+    who.set_max_barriers(n);
+    any_who = true;
+  }
+  if (flags.Has("min-waiting")) {
+    ASSIGN_OR_RETURN(int n, flags.GetInt("min-waiting", 0));
+    who.set_min_waiting_months(n);
+    any_who = true;
+  }
+  if (any_who) *request->mutable_participant_filter() = who;
+
+  v1::VacancyFilter where;
+  bool any_where = flags.Has("carved-only");
+  where.set_carved_only(flags.Has("carved-only"));
+  for (const std::string& sector : CommaList(flags.Get("sector"))) {
+    where.add_sectors(sector);
+    any_where = true;
+  }
+  for (const std::string& id : CommaList(flags.Get("employer"))) {
+    where.add_employer_ids(id);
+    any_where = true;
+  }
+  for (const std::string& m : CommaList(flags.Get("site"))) {
+    where.mutable_site()->add_municipalities(m);
+    any_where = true;
+  }
+  for (const std::string& prefix : CommaList(flags.Get("site-postal"))) {
+    where.mutable_site()->add_postal_code_prefixes(prefix);
+    any_where = true;
+  }
+  for (const std::string& contract : CommaList(flags.Get("contract"))) {
+    ASSIGN_OR_RETURN(v1::ContractType t,
+                     EnumFlag<v1::ContractType>("contract", contract, v1::ContractType_Parse));
+    where.add_contract_types(t);
+    any_where = true;
+  }
+  for (const std::string& outcome : CommaList(flags.Get("outcome"))) {
+    ASSIGN_OR_RETURN(v1::TargetOutcome o,
+                     EnumFlag<v1::TargetOutcome>("outcome", outcome, v1::TargetOutcome_Parse));
+    where.add_outcomes(o);
+    any_where = true;
+  }
+  if (flags.Has("min-places")) {
+    ASSIGN_OR_RETURN(int n, flags.GetInt("min-places", 0));
+    where.set_min_places(n);
+    any_where = true;
+  }
+  if (any_where) *request->mutable_vacancy_filter() = where;
+  return absl::OkStatus();
+}
+
 void PrintFairness(const v1::FairnessReport& report, std::ostream& out) {
   Table table({"Barriers", "Pool", "With a feasible vacancy", "Assigned", "Share assigned",
                "Representation"});
@@ -648,19 +723,24 @@ int AssignCommand(const Args& args) {
   return Run([&]() -> absl::Status {
     ASSIGN_OR_RETURN(
         Flags flags,
-        Flags::Parse(args,
-                     With(kClientFlags, {"participants", "vacancies", "objective", "accommodations",
-                                         "proposals", "candidates", "csv"}),
-                     {"compare", "json"}));
+        Flags::Parse(
+            args, With(kClientFlags, {"participants", "vacancies",   "objective", "accommodations",
+                                      "proposals",    "candidates",  "csv",       "org",
+                                      "home",         "home-postal", "target",    "max-barriers",
+                                      "min-waiting",  "sector",      "employer",  "site",
+                                      "site-postal",  "contract",    "outcome",   "min-places"}),
+            {"compare", "json", "carved-only"}));
     RETURN_IF_ERROR(ExpectPositional(
         flags, 0,
-        "assign [--participants IDS] [--vacancies IDS] [--objective quality|anti-creaming|stable] "
-        "[--compare] [--accommodations=0|1] [--proposals N] [--json] [--csv FILE]"));
+        "assign [--participants IDS | participant filters] [--vacancies IDS | vacancy filters] "
+        "[--objective quality|anti-creaming|stable] [--compare] [--accommodations=0|1] "
+        "[--proposals N] [--json] [--csv FILE]"));
     v1::AssignRequest request;
     for (const std::string& id : CommaList(flags.Get("participants"))) {
       request.add_participant_ids(id);
     }
     for (const std::string& id : CommaList(flags.Get("vacancies"))) request.add_vacancy_ids(id);
+    RETURN_IF_ERROR(AssignFiltersFromFlags(flags, &request));
     const std::string objective = flags.Get("objective", "quality");
     if (objective == "quality") {
       request.set_objective(v1::MATCH_QUALITY);
@@ -746,7 +826,19 @@ int AssignCommand(const Args& args) {
     RETURN_IF_ERROR(FromGrpc(reader->Finish()));
     if (json) return absl::OkStatus();
 
+    const v1::Selection& selection = summary.selection();
+    if (selection.participants_selected() == 0 || selection.vacancies_selected() == 0) {
+      std::cout << "Nothing to assign: " << selection.participants_selected() << " of "
+                << selection.participants_visible() << " participants and "
+                << selection.vacancies_selected() << " of " << selection.vacancies_open()
+                << " open vacancies selected\n";
+      return absl::OkStatus();
+    }
     const v1::ObjectiveTotals& result = summary.result();
+    std::cout << "Selected " << selection.participants_selected() << " of "
+              << selection.participants_visible() << " participants, "
+              << selection.vacancies_selected() << " of " << selection.vacancies_open()
+              << " open vacancies\n";
     std::cout << "Objective: " << ObjectiveLabel(result.objective()) << "\n"
               << "Assigned " << result.assigned_participants() << " of " << summary.participants()
               << " participants (" << result.placements() << " placements; " << summary.places()

@@ -39,6 +39,11 @@ Client (talks to a server: --server HOST:PORT or $CARVEMATCH_SERVER,
                     [--accommodations=0|1] [--proposals N] [--candidates N]
                     [--json] [--csv FILE]        who goes where (places per vacancy),
                                              unassigned with reasons, fairness by barriers
+      participants by filter instead of ids: --org ORG  --home Aalst,Zele  --home-postal 93
+                         --target PAID_JOB,...  --max-barriers N  --min-waiting MONTHS
+      vacancies by filter instead of ids:    --sector Q86  --employer ID  --site Gent
+                         --site-postal 90  --contract OPEN_ENDED,...  --outcome PAID_JOB,...
+                         --carved-only  --min-places N
   carvematch review VACANCY_ID [--html FILE]  which requirements the tasks really need
   carvematch carve VACANCY_ID [VACANCY_ID...] [--html FILE]
                                              new jobs carved from one vacancy or a site's

@@ -179,6 +179,16 @@ absl::Status ValidateParticipant(const Participant& p, const ConceptCatalog& cat
       c.Add("target_outcomes" + Index(i), "unknown target outcome");
     }
   }
+  if (p.job_seeker_since) {
+    if (!IsValidCalendarDay(*p.job_seeker_since)) {
+      c.Add("job_seeker_since", "not a day of the calendar");
+    } else if (CalendarDayOf(std::chrono::system_clock::now() + std::chrono::hours(14)) <
+               *p.job_seeker_since) {
+      // Today in the easternmost time zone (UTC+14) is the latest day allowed.
+      c.Add("job_seeker_since",
+            absl::StrCat(FormatCalendarDay(*p.job_seeker_since), " is in the future"));
+    }
+  }
   return c.Finish("invalid participant");
 }
 

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "assignment/assignment.h"
+#include "assignment/selection.h"
 #include "assignment/stable_matching.h"
 #include "matcher/batch_ranker.h"
 #include "model/status.h"
@@ -21,9 +22,94 @@ constexpr int kMaxCandidates = 500;
 constexpr int kMaxProposals = 100;
 // A progress message after this many ranked pairs (and at the end of each phase).
 constexpr int64_t kProgressEveryPairs = 200000;
-// Placements and unassigned participants go out in messages of at most about this many
-// bytes, far below the server's message limit (16 MiB by default).
+// Placements and unassigned participants go out in messages of at most this many bytes
+// (the serialized AssignResponse), far below the server's message limit (16 MiB by
+// default).
 constexpr size_t kChunkBytes = 256 * 1024;
+// The AssignResponse wrapper around a chunk: the oneof field's tag and length (at most
+// 1 + 3 bytes below 2 MiB).
+constexpr size_t kChunkWrapperBytes = 4;
+
+// Bytes of one element of a repeated message field: tag, length, body.
+size_t RepeatedEntryBytes(size_t body) {
+  size_t varint = 1;
+  for (size_t v = body; v >= 0x80; v >>= 7) ++varint;
+  return 1 + varint + body;
+}
+
+// Enum values of TargetOutcome and ContractType (common.proto) that name something.
+bool KnownOutcome(int o) { return o >= 1 && o <= 8; }
+bool KnownContractType(int t) { return t >= 1 && t <= 4; }
+
+void ReadArea(const v1::AreaFilter& in, const std::string& field, ViolationCollector& c,
+              AreaSelection* out) {
+  for (int i = 0; i < in.municipalities_size(); ++i) {
+    if (in.municipalities(i).empty()) {
+      c.Add(absl::StrCat(field, ".municipalities[", i, "]"), "must not be empty");
+    }
+    out->municipalities.push_back(in.municipalities(i));
+  }
+  for (int i = 0; i < in.postal_code_prefixes_size(); ++i) {
+    if (in.postal_code_prefixes(i).empty()) {
+      c.Add(absl::StrCat(field, ".postal_code_prefixes[", i, "]"), "must not be empty");
+    }
+    out->postal_code_prefixes.push_back(in.postal_code_prefixes(i));
+  }
+}
+
+ParticipantSelection ReadParticipantFilter(const v1::ParticipantFilter& in, ViolationCollector& c) {
+  ParticipantSelection out;
+  out.organisation_id = in.organisation_id();
+  ReadArea(in.home(), "participant_filter.home", c, &out.home);
+  for (int i = 0; i < in.target_outcomes_size(); ++i) {
+    if (!KnownOutcome(in.target_outcomes(i))) {
+      c.Add(absl::StrCat("participant_filter.target_outcomes[", i, "]"), "unknown outcome");
+    }
+    out.target_outcomes.push_back(static_cast<TargetOutcome>(in.target_outcomes(i)));
+  }
+  if (in.has_max_barriers()) {
+    if (in.max_barriers() < 0) c.Add("participant_filter.max_barriers", "must be >= 0");
+    out.max_barriers = in.max_barriers();
+  }
+  if (in.min_waiting_months() < 0) {
+    c.Add("participant_filter.min_waiting_months", "must be >= 0");
+  }
+  out.min_waiting_months = in.min_waiting_months();
+  return out;
+}
+
+VacancySelection ReadVacancyFilter(const v1::VacancyFilter& in, ViolationCollector& c) {
+  VacancySelection out;
+  for (int i = 0; i < in.sectors_size(); ++i) {
+    if (in.sectors(i).empty()) {
+      c.Add(absl::StrCat("vacancy_filter.sectors[", i, "]"), "must not be empty");
+    }
+    out.sector_prefixes.push_back(in.sectors(i));
+  }
+  for (int i = 0; i < in.employer_ids_size(); ++i) {
+    if (in.employer_ids(i).empty()) {
+      c.Add(absl::StrCat("vacancy_filter.employer_ids[", i, "]"), "must not be empty");
+    }
+    out.employer_ids.push_back(in.employer_ids(i));
+  }
+  ReadArea(in.site(), "vacancy_filter.site", c, &out.site);
+  for (int i = 0; i < in.contract_types_size(); ++i) {
+    if (!KnownContractType(in.contract_types(i))) {
+      c.Add(absl::StrCat("vacancy_filter.contract_types[", i, "]"), "unknown contract type");
+    }
+    out.contract_types.push_back(static_cast<ContractType>(in.contract_types(i)));
+  }
+  for (int i = 0; i < in.outcomes_size(); ++i) {
+    if (!KnownOutcome(in.outcomes(i))) {
+      c.Add(absl::StrCat("vacancy_filter.outcomes[", i, "]"), "unknown outcome");
+    }
+    out.outcomes.push_back(static_cast<TargetOutcome>(in.outcomes(i)));
+  }
+  out.carved_only = in.carved_only();
+  if (in.min_places() < 0) c.Add("vacancy_filter.min_places", "must be >= 0");
+  out.min_places = in.min_places();
+  return out;
+}
 
 v1::AssignmentObjective ToProto(Objective o) {
   return o == Objective::kAntiCreaming ? v1::ANTI_CREAMING : v1::MATCH_QUALITY;
@@ -129,7 +215,22 @@ grpc::Status AssignmentServiceImpl::Assign(grpc::ServerContext* context,
       if (w.max_waiting_months() < 0) c.Add("anti_creaming.max_waiting_months", "must be >= 0");
     }
 
-    // The job: stored records by id, or everything visible.
+    // The job: stored records by id, by a filter, or everything visible.
+    if (request->participant_ids_size() > 0 && request->has_participant_filter()) {
+      c.Add("participant_filter", "give participant_ids or participant_filter, not both");
+    }
+    if (request->vacancy_ids_size() > 0 && request->has_vacancy_filter()) {
+      c.Add("vacancy_filter", "give vacancy_ids or vacancy_filter, not both");
+    }
+    const ParticipantSelection participant_selection =
+        ReadParticipantFilter(request->participant_filter(), c);
+    const VacancySelection vacancy_selection = ReadVacancyFilter(request->vacancy_filter(), c);
+    if (!caller.is_admin() && !participant_selection.organisation_id.empty() &&
+        participant_selection.organisation_id != caller.organisation_id) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("participant_filter.organisation_id: you may assign only participants of \"",
+                       caller.organisation_id, "\""));
+    }
     std::vector<std::shared_ptr<const Participant>> participant_records;
     for (int i = 0; i < request->participant_ids_size(); ++i) {
       auto p = services_.index->FindParticipant(request->participant_ids(i));
@@ -151,19 +252,48 @@ grpc::Status AssignmentServiceImpl::Assign(grpc::ServerContext* context,
       }
     }
     RETURN_IF_ERROR(c.Finish("invalid Assign request"));
-    if (request->participant_ids().empty()) {
-      participant_records = services_.index->Participants(scope);
-    }
-    if (request->vacancy_ids().empty()) vacancy_records = services_.index->OpenVacancies();
 
+    const CalendarDay today = CalendarDayOf(now_());
+    std::vector<std::shared_ptr<const Participant>> visible = services_.index->Participants(scope);
+    std::vector<MatchIndex::OpenVacancy> open = services_.index->OpenVacancies();
+    if (request->participant_ids().empty()) {
+      for (std::shared_ptr<const Participant>& p : visible) {
+        if (Selects(participant_selection, *p, today)) participant_records.push_back(p);
+      }
+    }
     std::vector<VacancyContext> contexts;
-    for (const MatchIndex::OpenVacancy& v : vacancy_records) {
+    for (const MatchIndex::OpenVacancy& v :
+         request->vacancy_ids().empty() ? open : vacancy_records) {
       const Site* site = v.employer->FindSite(v.vacancy->site_id);
       if (site == nullptr) continue;
+      if (request->vacancy_ids().empty() &&
+          !Selects(vacancy_selection, *v.vacancy, *v.employer, *site)) {
+        continue;
+      }
       contexts.push_back({v.vacancy.get(), v.employer.get(), site});
     }
     std::vector<const Participant*> participants;
     for (const auto& p : participant_records) participants.push_back(p.get());
+
+    v1::AssignResponse summary_message;
+    v1::AssignSummary* summary = summary_message.mutable_summary();
+    v1::Selection* selection = summary->mutable_selection();
+    selection->set_participants_visible(static_cast<int32_t>(visible.size()));
+    selection->set_participants_selected(static_cast<int32_t>(participants.size()));
+    selection->set_vacancies_open(static_cast<int32_t>(open.size()));
+    selection->set_vacancies_selected(static_cast<int32_t>(contexts.size()));
+    const v1::AssignmentObjective objective = stable ? v1::STABLE : ToProto(options.objective);
+    if (participants.empty() || contexts.empty()) {
+      // Nothing to rank: the summary alone, its selection says which side is empty.
+      summary->mutable_result()->set_objective(objective);
+      summary->set_participants(static_cast<int32_t>(participants.size()));
+      summary->set_vacancies(static_cast<int32_t>(contexts.size()));
+      int64_t places = 0;
+      for (const VacancyContext& v : contexts) places += v.vacancy->capacity;
+      summary->set_places(places);
+      if (!writer->Write(summary_message)) return absl::CancelledError("the client went away");
+      return absl::OkStatus();
+    }
 
     bool client_gone = false;
     auto send_progress = [&](v1::AssignResponse::Progress::Phase phase, int64_t done,
@@ -210,6 +340,7 @@ grpc::Status AssignmentServiceImpl::Assign(grpc::ServerContext* context,
     }
     ASSIGN_OR_RETURN(AssignmentProblem problem,
                      ProblemFromRanking(*ranked, participants, contexts));
+    problem.waiting_months = WaitingMonthsOf(participants, today);
 
     // Phase 2: solve.
     int64_t last_done = -1;
@@ -219,8 +350,6 @@ grpc::Status AssignmentServiceImpl::Assign(grpc::ServerContext* context,
       last_done = done;
       return send_progress(v1::AssignResponse::Progress::SOLVING, done, total);
     };
-    v1::AssignResponse summary_message;
-    v1::AssignSummary* summary = summary_message.mutable_summary();
     std::vector<Placement> placements;
     std::vector<UnassignedParticipant> unassigned;
     if (stable) {
@@ -266,37 +395,41 @@ grpc::Status AssignmentServiceImpl::Assign(grpc::ServerContext* context,
       unassigned = std::move(r->unassigned);
     }
 
-    // Placements and unassigned participants, chunked.
+    // Placements and unassigned participants, chunked: no message above kChunkBytes.
     v1::AssignResponse chunk;
-    size_t chunk_bytes = 0;
+    size_t chunk_bytes = kChunkWrapperBytes;
     auto flush = [&]() -> bool {
-      if (chunk_bytes == 0) return true;
+      if (chunk_bytes == kChunkWrapperBytes) return true;
       bool ok = writer->Write(chunk);
       chunk.Clear();
-      chunk_bytes = 0;
+      chunk_bytes = kChunkWrapperBytes;
       return ok;
     };
+    // Adds one element of `bytes` body bytes to the chunk, after sending the chunk first
+    // when the element would not fit.
+    auto make_room = [&](size_t bytes) -> bool {
+      const size_t entry = RepeatedEntryBytes(bytes);
+      if (chunk_bytes + entry > kChunkBytes && !flush()) return false;
+      chunk_bytes += entry;
+      return true;
+    };
     for (const Placement& p : placements) {
-      v1::Placement* o = chunk.mutable_placements()->add_placements();
-      o->set_participant_id(participants[p.participant]->id);
-      o->set_vacancy_id(contexts[p.vacancy].vacancy->id);
-      o->set_score(p.score);
-      o->set_tier(static_cast<v1::Tier>(static_cast<int>(p.tier)));
-      chunk_bytes += o->ByteSizeLong() + 4;
-      if (chunk_bytes >= kChunkBytes && !flush()) {
-        return absl::CancelledError("the client went away");
-      }
+      v1::Placement o;
+      o.set_participant_id(participants[p.participant]->id);
+      o.set_vacancy_id(contexts[p.vacancy].vacancy->id);
+      o.set_score(p.score);
+      o.set_tier(static_cast<v1::Tier>(static_cast<int>(p.tier)));
+      if (!make_room(o.ByteSizeLong())) return absl::CancelledError("the client went away");
+      *chunk.mutable_placements()->add_placements() = std::move(o);
     }
     if (!flush()) return absl::CancelledError("the client went away");
     for (const UnassignedParticipant& u : unassigned) {
-      v1::Unassigned* o = chunk.mutable_unassigned()->add_unassigned();
-      o->set_participant_id(participants[u.participant]->id);
-      o->set_reason(ToProto(u.reason));
-      o->set_eligible_vacancies(u.eligible_vacancies);
-      chunk_bytes += o->ByteSizeLong() + 4;
-      if (chunk_bytes >= kChunkBytes && !flush()) {
-        return absl::CancelledError("the client went away");
-      }
+      v1::Unassigned o;
+      o.set_participant_id(participants[u.participant]->id);
+      o.set_reason(ToProto(u.reason));
+      o.set_eligible_vacancies(u.eligible_vacancies);
+      if (!make_room(o.ByteSizeLong())) return absl::CancelledError("the client went away");
+      *chunk.mutable_unassigned()->add_unassigned() = std::move(o);
     }
     if (!flush()) return absl::CancelledError("the client went away");
 

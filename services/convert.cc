@@ -153,6 +153,12 @@ Participant ParticipantFromProto(const v1::Participant& p, std::vector<FieldViol
   for (int t : p.target_outcomes()) out.target_outcomes.push_back(static_cast<TargetOutcome>(t));
   out.consent.share_anonymous_card = p.consent().share_anonymous_card();
   out.consent.share_with_employers_after_match = p.consent().share_with_employers_after_match();
+  if (!p.job_seeker_since().empty()) {
+    out.job_seeker_since = ParseCalendarDay(p.job_seeker_since());
+    if (!out.job_seeker_since) {
+      c.Add("job_seeker_since", "\"" + p.job_seeker_since() + "\" is not a day as YYYY-MM-DD");
+    }
+  }
   out.create_time_unix = p.create_time().seconds();
   out.update_time_unix = p.update_time().seconds();
   violations->insert(violations->end(), c.violations().begin(), c.violations().end());
@@ -209,6 +215,7 @@ v1::Participant ParticipantToProto(const Participant& p) {
   out.mutable_consent()->set_share_anonymous_card(p.consent.share_anonymous_card);
   out.mutable_consent()->set_share_with_employers_after_match(
       p.consent.share_with_employers_after_match);
+  if (p.job_seeker_since) out.set_job_seeker_since(FormatCalendarDay(*p.job_seeker_since));
   if (p.create_time_unix > 0) out.mutable_create_time()->set_seconds(p.create_time_unix);
   if (p.update_time_unix > 0) out.mutable_update_time()->set_seconds(p.update_time_unix);
   return out;

@@ -176,6 +176,16 @@ void Decode(Decoder& d, const json& j, std::string* out) {
   *out = j.get<std::string>();
 }
 
+// A day as "YYYY-MM-DD".
+void Decode(Decoder& d, const json& j, CalendarDay* out) {
+  if (!j.is_string()) d.Fail(absl::StrCat("expected a day \"YYYY-MM-DD\", got ", TypeName(j)));
+  std::optional<CalendarDay> day = ParseCalendarDay(j.get_ref<const std::string&>());
+  if (!day) {
+    d.Fail(absl::StrCat("\"", j.get_ref<const std::string&>(), "\" is not a YYYY-MM-DD day"));
+  }
+  *out = *day;
+}
+
 template <typename E, size_t N>
 void DecodeEnum(Decoder& d, const json& j, const EnumEntry<E> (&table)[N], E* out) {
   if (j.is_string()) {
@@ -397,6 +407,7 @@ void Decode(Decoder& d, const json& j, Participant* out) {
       .Field("avoided_occupations", &out->avoided_occupations)
       .Field("target_outcomes", &out->target_outcomes)
       .Field("consent", &out->consent)
+      .Field("job_seeker_since", &out->job_seeker_since)
       .Field("create_time_unix", &out->create_time_unix)
       .Field("update_time_unix", &out->update_time_unix);
   r.Finish();
@@ -653,6 +664,8 @@ void to_json(json& j, const Participant& v) {
            {"consent", v.consent},
            {"create_time_unix", v.create_time_unix},
            {"update_time_unix", v.update_time_unix}};
+  // Only when known: documents of participants without it stay as they were.
+  if (v.job_seeker_since) j["job_seeker_since"] = FormatCalendarDay(*v.job_seeker_since);
 }
 
 void to_json(json& j, const Site& v) {

@@ -4,6 +4,16 @@
 //
 //   full_path_bench [--participants=100000] [--vacancies=10000] [--top_k=50]
 //                   [--threads=1] [--seed=7] [--accommodations=1]
+//                   [--sweep=0,1,2,...] [--max_barriers=4]
+//
+// --sweep: after the comparison, solves the anti-creaming optimum once per given weight
+// per barrier (score points; the ranking is done once) and prints the calibration
+// tables of docs/assignment.md "Calibration": the assigned share of every barrier group
+// (among its members with an eligible vacancy, then of its whole pool), the
+// adverse-impact ratio (lowest group share / highest group share over the groups with
+// at least 1 % of the pool; the "four-fifths rule" asks >= 0.8), the representation of
+// the people with 3 or more barriers and the match score given up against the plain
+// optimum.
 //
 // The population is matcher/testing/synthetic.h (the same rules as the matcher's
 // benchmarks); capacities are the synthetic vacancies' own; barriers are CountBarriers
@@ -14,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "assignment/assignment.h"
 #include "matcher/batch_ranker.h"
@@ -30,7 +41,24 @@ struct Flags {
   int threads = 1;
   uint64_t seed = 7;
   bool accommodations = true;
+  int max_barriers = AntiCreamingWeights().max_barriers;
+  std::vector<double> sweep;  // weights per barrier; empty = no sweep
 };
+
+bool ParseList(const std::string& text, std::vector<double>& out) {
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string item = text.substr(start, comma - start);
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || end != item.c_str() + item.size() || !(v >= 0)) return false;
+    out.push_back(v);
+    start = comma + 1;
+  }
+  return !out.empty();
+}
 
 bool ParseFlags(int argc, char** argv, Flags& f) {
   for (int i = 1; i < argc; ++i) {
@@ -39,7 +67,11 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
     if (a.rfind("--", 0) != 0 || eq == std::string::npos) return false;
     const std::string name = a.substr(2, eq - 2);
     const long long v = std::atoll(a.c_str() + eq + 1);
-    if (name == "participants") {
+    if (name == "sweep") {
+      if (!ParseList(a.substr(eq + 1), f.sweep)) return false;
+    } else if (name == "max_barriers") {
+      f.max_barriers = static_cast<int>(v);
+    } else if (name == "participants") {
       f.participants = static_cast<int>(v);
     } else if (name == "vacancies") {
       f.vacancies = static_cast<int>(v);
@@ -55,11 +87,102 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
       return false;
     }
   }
-  return f.participants > 0 && f.vacancies > 0 && f.top_k > 0 && f.threads > 0;
+  return f.participants > 0 && f.vacancies > 0 && f.top_k > 0 && f.threads > 0 &&
+         f.max_barriers >= 0;
 }
 
 double Since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Groups that count for the adverse-impact ratio: at least 1 % of the pool.
+constexpr double kMinGroupShare = 0.01;
+
+// The share of a group that was assigned: of its whole pool, or of those with at least
+// one eligible candidate vacancy (the people the optimiser could place at all).
+double Share(const FairnessGroup& g, bool of_eligible) {
+  if (!of_eligible) return g.assigned_share;
+  return g.with_eligible_vacancy > 0 ? static_cast<double>(g.assigned) / g.with_eligible_vacancy
+                                     : 0.0;
+}
+
+// Lowest share / highest share over the groups that count ("four-fifths rule": >= 0.8).
+double AdverseImpactRatio(const FairnessReport& report, bool of_eligible) {
+  double lo = 1, hi = 0;
+  for (const FairnessGroup& g : report.groups) {
+    if (g.pool_share < kMinGroupShare) continue;
+    lo = std::min(lo, Share(g, of_eligible));
+    hi = std::max(hi, Share(g, of_eligible));
+  }
+  return hi > 0 ? lo / hi : 1.0;
+}
+
+// One anti-creaming optimum per weight of the sweep, as two tables: the assigned share
+// of each barrier group among its eligible members, then of its pool.
+int Sweep(const Flags& f, const AssignmentProblem& problem, const AssignmentResult& quality) {
+  struct Row {
+    double weight = 0;
+    AssignmentResult result;
+    double solve_s = 0;
+  };
+  std::vector<Row> rows;
+  for (const double w : f.sweep) {
+    AssignmentOptions options;
+    options.allow_accommodations = f.accommodations;
+    options.objective = w == 0 ? Objective::kMatchQuality : Objective::kAntiCreaming;
+    options.anti_creaming.per_barrier = w;
+    options.anti_creaming.max_barriers = f.max_barriers;
+    const auto t0 = std::chrono::steady_clock::now();
+    absl::StatusOr<AssignmentResult> r = Assign(problem, options);
+    if (!r.ok()) {
+      std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
+      return 1;
+    }
+    rows.push_back({w, std::move(*r), Since(t0)});
+  }
+  for (const bool of_eligible : {true, false}) {
+    std::printf("\ncalibration sweep (max_barriers %d, no waiting time): assigned share of %s\n",
+                f.max_barriers, of_eligible ? "the eligible members" : "the pool");
+    std::printf("%11s", "per_barrier");
+    for (const FairnessGroup& g : quality.fairness.groups) std::printf(" %6d b.", g.barriers);
+    std::printf(" %6s %9s %9s %7s %8s %7s\n", "AIR", "assigned", "mean sc.", "cost %", "b>=3 rep",
+                "solve s");
+    for (const Row& row : rows) {
+      const AssignmentResult& r = row.result;
+      std::printf("%11.2f", row.weight);
+      for (const FairnessGroup& g : r.fairness.groups)
+        std::printf(" %7.1f%%", 100 * Share(g, of_eligible));
+      // Representation of the people with 3 or more barriers: their share of the
+      // assigned / their share of the pool (or of the eligible).
+      int64_t high_pool = 0, high_assigned = 0, all_pool = 0;
+      for (const FairnessGroup& g : r.fairness.groups) {
+        const int base = of_eligible ? g.with_eligible_vacancy : g.pool;
+        all_pool += base;
+        if (g.barriers >= 3) {
+          high_pool += base;
+          high_assigned += g.assigned;
+        }
+      }
+      const double rep = high_pool == 0 || r.assigned_participants == 0
+                             ? 0.0
+                             : (static_cast<double>(high_assigned) / r.assigned_participants) /
+                                   (static_cast<double>(high_pool) / all_pool);
+      const double lost = quality.total_score - r.total_score;
+      std::printf(" %6.3f %9d %9.2f %6.2f%% %8.2f %7.2f\n",
+                  AdverseImpactRatio(r.fairness, of_eligible), r.assigned_participants,
+                  r.placements.empty() ? 0.0 : r.total_score / r.placements.size(),
+                  100.0 * lost / std::max(1.0, quality.total_score), rep, row.solve_s);
+    }
+  }
+  std::printf("pool share: ");
+  for (const FairnessGroup& g : quality.fairness.groups)
+    std::printf(" %7.1f%%", 100 * g.pool_share);
+  std::printf("\neligible:   ");
+  for (const FairnessGroup& g : quality.fairness.groups) {
+    std::printf(" %7.1f%%", 100.0 * g.with_eligible_vacancy / std::max(1, g.pool));
+  }
+  std::printf("\n");
+  return 0;
 }
 
 int Run(const Flags& f) {
@@ -103,6 +226,7 @@ int Run(const Flags& f) {
 
   AssignmentOptions options;
   options.allow_accommodations = f.accommodations;
+  options.anti_creaming.max_barriers = f.max_barriers;
   t0 = std::chrono::steady_clock::now();
   absl::StatusOr<ObjectiveComparison> c = CompareObjectives(*problem, options);
   if (!c.ok()) {
@@ -135,6 +259,10 @@ int Run(const Flags& f) {
   }
   std::printf("score given up by the anti-creaming optimum: %.1f points (%.2f %%)\n", c->score_cost,
               100.0 * c->score_cost / std::max(1.0, c->quality.total_score));
+  std::printf("adverse-impact ratio among the eligible: match quality %.3f, anti-creaming %.3f\n",
+              AdverseImpactRatio(c->quality.fairness, true),
+              AdverseImpactRatio(c->anti_creaming.fairness, true));
+  if (!f.sweep.empty()) return Sweep(f, *problem, c->quality);
   return 0;
 }
 
@@ -146,7 +274,8 @@ int main(int argc, char** argv) {
   if (!carvematch::ParseFlags(argc, argv, flags)) {
     std::fprintf(stderr,
                  "usage: full_path_bench [--participants=100000] [--vacancies=10000] "
-                 "[--top_k=50] [--threads=1] [--seed=7] [--accommodations=1]\n");
+                 "[--top_k=50] [--threads=1] [--seed=7] [--accommodations=1] "
+                 "[--sweep=W,W,...] [--max_barriers=4]\n");
     return 2;
   }
   return carvematch::Run(flags);

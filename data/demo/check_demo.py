@@ -24,6 +24,7 @@ Exits 0 when everything passes, 1 with a list of problems otherwise.
 """
 
 import csv
+import datetime
 import io
 import json
 import os
@@ -73,7 +74,7 @@ KEYS = {
                     'maxCommuteMinutes', 'availability', 'childcare', 'minHoursPerWeek',
                     'maxHoursPerWeek', 'skills', 'dutch', 'otherLanguages', 'capacities',
                     'exclusions', 'wantedSectors', 'avoidedSectors', 'wantedOccupations',
-                    'avoidedOccupations', 'targetOutcomes', 'consent'},
+                    'avoidedOccupations', 'targetOutcomes', 'consent', 'jobSeekerSince'},
     'Site': {'id', 'name', 'location'},
     'Employer': {'id', 'organisationId', 'displayName', 'sector', 'sites'},
     'Task': {'id', 'description', 'hoursPerWeek', 'skills', 'dutch', 'liftKg',
@@ -387,6 +388,14 @@ class Checker:
                 self.enum(t, OUTCOMES, '%s.targetOutcomes[%d]' % (p, j))
             if x.get('consent') is not None:
                 self.keys(x['consent'], 'ConsentSettings', p + '.consent')
+            since = x.get('jobSeekerSince')
+            if since is not None:
+                try:
+                    day = datetime.date.fromisoformat(since)
+                    if day > datetime.date.today() or day.year < 1990:
+                        self.err(p + '.jobSeekerSince', '%s is not a plausible past day' % since)
+                except (TypeError, ValueError):
+                    self.err(p + '.jobSeekerSince', '%r is not a YYYY-MM-DD day' % (since,))
         ids = [x.get('id') for x in items if isinstance(x, dict)]
         self.unique(ids, 'participants', 'participant')
         return ids

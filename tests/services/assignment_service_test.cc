@@ -3,12 +3,19 @@
 // against a brute force over the tiers and scores the MatchService reports for the same
 // pairs; capacities hold; BLOCKED pairs are never assigned; the stable mode leaves no
 // blocking pair (checked here independently); the side-by-side comparison; tenancy,
-// bad input and cancellation / deadlines.
+// bad input and cancellation / deadlines; selection by participant and vacancy filters
+// (each criterion, exclusivity with ids, empty selections); the waiting time from
+// Participant.job_seeker_since against an injected clock; chunks of at most 256 KiB.
+#include "services/assignment_service.h"
+
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,10 +29,12 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "matcher/matcher.h"
 #include "matcher/taxonomy_credit.h"
 #include "mobility/travel.h"
+#include "services/convert.h"
 #include "services/match_index.h"
 #include "services/server.h"
 #include "storage/sqlite_repository.h"
@@ -35,6 +44,11 @@ namespace carvematch {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+using ::testing::UnorderedElementsAreArray;
+
+// 2026-11-23 12:00:00 UTC, the day the clocked service takes as today.
+constexpr int64_t kToday = 1795435200;
 
 constexpr char kCook[] = "http://data.europa.eu/esco/skill/cook";
 constexpr char kClean[] = "http://data.europa.eu/esco/skill/clean";
@@ -108,6 +122,16 @@ class AssignmentServiceTest : public ::testing::Test {
     vacancies_ = v1::VacancyService::NewStub(channel_);
     matches_ = v1::MatchService::NewStub(channel_);
     assignment_ = v1::AssignmentService::NewStub(channel_);
+    // A second server with only the AssignmentService, on the same index, whose clock
+    // the tests set (waiting times).
+    clocked_service_ = std::make_unique<AssignmentServiceImpl>(
+        context, [this] { return std::chrono::system_clock::time_point(now_); });
+    grpc::ServerBuilder builder;
+    builder.RegisterService(clocked_service_.get());
+    clocked_server_ = builder.BuildAndStart();
+    ASSERT_NE(clocked_server_, nullptr);
+    clocked_ =
+        v1::AssignmentService::NewStub(clocked_server_->InProcessChannel(grpc::ChannelArguments()));
     coach_a_ = Key("org-a", "coach");
     coach_b_ = Key("org-b", "coach");
     employer_ = Key("org-e", "employer");
@@ -115,6 +139,8 @@ class AssignmentServiceTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    clocked_server_->Shutdown();
+    clocked_server_.reset();
     server_.reset();
     repo_.reset();
     std::filesystem::remove_all(dir_);
@@ -154,7 +180,8 @@ class AssignmentServiceTest : public ::testing::Test {
     return p;
   }
 
-  void AddVacancy(const std::string& id, const std::string& site, int capacity) {
+  void AddVacancy(const std::string& id, const std::string& site, int capacity,
+                  const std::function<void(v1::Vacancy*)>& change = nullptr) {
     v1::CreateVacancyRequest v;
     v1::Vacancy* vac = v.mutable_vacancy();
     vac->set_id(id);
@@ -182,6 +209,7 @@ class AssignmentServiceTest : public ::testing::Test {
     t->mutable_dutch()->set_speaking(v1::A2);
     t->mutable_dutch()->set_listening(v1::A2);
     vac->add_accommodations(v1::LANGUAGE_COACHING);
+    if (change) change(vac);
     v1::Vacancy out;
     grpc::Status status = vacancies_->CreateVacancy(As(employer_).get(), v, &out);
     ASSERT_TRUE(status.ok()) << status.error_message();
@@ -243,10 +271,12 @@ class AssignmentServiceTest : public ::testing::Test {
   }
 
   Outcome Run(const v1::AssignRequest& request, const std::string& key,
-              std::unique_ptr<grpc::ClientContext> context = nullptr) {
+              std::unique_ptr<grpc::ClientContext> context = nullptr,
+              v1::AssignmentService::Stub* stub = nullptr) {
     if (context == nullptr) context = As(key);
+    if (stub == nullptr) stub = assignment_.get();
     Outcome out;
-    auto reader = assignment_->Assign(context.get(), request);
+    auto reader = stub->Assign(context.get(), request);
     v1::AssignResponse message;
     while (reader->Read(&message)) {
       out.messages.push_back(message);
@@ -263,6 +293,57 @@ class AssignmentServiceTest : public ::testing::Test {
     }
     out.status = reader->Finish();
     return out;
+  }
+
+  // On the clocked server (today = kToday unless a test moves now_).
+  Outcome RunClocked(const v1::AssignRequest& request, const std::string& key) {
+    return Run(request, key, nullptr, clocked_.get());
+  }
+
+  // The participants an answer is about: placed or unassigned, each once.
+  static std::vector<std::string> Covered(const Outcome& out) {
+    std::set<std::string> ids;
+    for (const v1::Placement& p : out.placements) ids.insert(p.participant_id());
+    for (const v1::Unassigned& u : out.unassigned) ids.insert(u.participant_id());
+    return {ids.begin(), ids.end()};
+  }
+
+  // More variety for the filters: org-a's p-zele (Zele, postal code 9240, a car and a
+  // licence, so 0 barriers, aims at internships, a job seeker since 2024-01-15), and a
+  // second employer (G47 retail, a site in Aalst with postal code 9300) with v-shop (TEMP,
+  // INTERNSHIP, 5 places), plus v-carved (carved from v-aalst, 1 place).
+  void AddVariety() {
+    v1::Participant zele = NewParticipant("p-zele", 45, v1::CAR, 2);
+    zele.add_licences("B");
+    zele.mutable_home()->set_municipality("Zele");
+    zele.mutable_home()->set_postal_code("9240");
+    zele.mutable_dutch()->set_listening(v1::B1);
+    zele.mutable_dutch()->set_speaking(v1::B1);
+    zele.mutable_dutch()->clear_listening_text();
+    zele.mutable_dutch()->clear_speaking_text();
+    zele.add_target_outcomes(v1::INTERNSHIP);
+    zele.set_job_seeker_since("2024-01-15");
+    Create(coach_a_, zele);
+
+    v1::CreateEmployerRequest e;
+    e.mutable_employer()->set_id("emp-shop");
+    e.mutable_employer()->set_display_name("Buurtwinkel");
+    e.mutable_employer()->set_sector("G47");
+    v1::Site* site = e.mutable_employer()->add_sites();
+    site->set_id("aalst");
+    site->set_name("Winkel Aalst");
+    site->mutable_location()->mutable_point()->set_lat(50.9400);
+    site->mutable_location()->mutable_point()->set_lon(4.0380);
+    site->mutable_location()->set_municipality("Aalst");
+    site->mutable_location()->set_postal_code("9300");
+    v1::Employer employer;
+    ASSERT_TRUE(employers_->CreateEmployer(As(employer_).get(), e, &employer).ok());
+    AddVacancy("v-shop", "aalst", 5, [](v1::Vacancy* v) {
+      v->set_employer_id("emp-shop");
+      v->set_contract_type(v1::TEMP);
+      v->set_outcome(v1::INTERNSHIP);
+    });
+    AddVacancy("v-carved", "aalst", 1, [](v1::Vacancy* v) { v->add_carved_from("v-aalst"); });
   }
 
   static constexpr const char* kOwn[] = {"p-0", "p-1", "p-2"};
@@ -283,6 +364,10 @@ class AssignmentServiceTest : public ::testing::Test {
   std::unique_ptr<v1::VacancyService::Stub> vacancies_;
   std::unique_ptr<v1::MatchService::Stub> matches_;
   std::unique_ptr<v1::AssignmentService::Stub> assignment_;
+  std::chrono::system_clock::duration now_ = std::chrono::seconds(kToday);
+  std::unique_ptr<AssignmentServiceImpl> clocked_service_;
+  std::unique_ptr<grpc::Server> clocked_server_;
+  std::unique_ptr<v1::AssignmentService::Stub> clocked_;
   std::string coach_a_, coach_b_, employer_;
 };
 
@@ -517,6 +602,382 @@ TEST_F(AssignmentServiceTest, DeadlineAndCancellation) {
   while (reader->Read(&message)) {
   }
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+}
+
+TEST_F(AssignmentServiceTest, ParticipantFilterEachCriterion) {
+  AddVariety();
+  auto selected = [&](const v1::ParticipantFilter& filter, const std::string& key) {
+    v1::AssignRequest request;
+    *request.mutable_participant_filter() = filter;
+    Outcome out = RunClocked(request, key);
+    EXPECT_TRUE(out.status.ok()) << out.status.error_message();
+    EXPECT_EQ(out.summary.selection().participants_selected(),
+              static_cast<int>(Covered(out).size()));
+    return Covered(out);
+  };
+  v1::ParticipantFilter f;
+  // An empty filter keeps everyone the caller may see.
+  EXPECT_THAT(selected(f, coach_a_), ElementsAre("p-0", "p-1", "p-2", "p-zele"));
+  EXPECT_THAT(selected(f, coach_b_), ElementsAre("p-other-org"));
+
+  f.mutable_home()->add_municipalities("zele");
+  EXPECT_THAT(selected(f, coach_a_), ElementsAre("p-zele"));
+  f.Clear();
+  f.mutable_home()->add_postal_code_prefixes("92");
+  EXPECT_THAT(selected(f, coach_a_), ElementsAre("p-zele"));
+
+  // Participants without target outcomes are open to all and stay.
+  f.Clear();
+  f.add_target_outcomes(v1::PAID_JOB);
+  EXPECT_THAT(selected(f, coach_a_), ElementsAre("p-0", "p-1", "p-2"));
+  f.add_target_outcomes(v1::INTERNSHIP);
+  EXPECT_THAT(selected(f, coach_a_), ElementsAre("p-0", "p-1", "p-2", "p-zele"));
+
+  // Barriers: p-0 and p-2 have no car (1), p-1 also a short commute (2), p-zele none.
+  f.Clear();
+  f.set_max_barriers(0);
+  EXPECT_THAT(selected(f, coach_a_), ElementsAre("p-zele"));
+  f.set_max_barriers(1);
+  EXPECT_THAT(selected(f, coach_a_), ElementsAre("p-0", "p-2", "p-zele"));
+
+  // Waiting: p-zele since 2024-01-15 (34 months on the clocked day); the others unknown.
+  f.Clear();
+  f.set_min_waiting_months(34);
+  EXPECT_THAT(selected(f, coach_a_), ElementsAre("p-zele"));
+  f.set_min_waiting_months(35);
+  v1::AssignRequest request;
+  *request.mutable_participant_filter() = f;
+  Outcome none = RunClocked(request, coach_a_);
+  ASSERT_TRUE(none.status.ok()) << none.status.error_message();
+  EXPECT_EQ(none.summary.selection().participants_selected(), 0);
+
+  // Organisation: admins choose; others only their own.
+  const std::string admin = Key("org-admin", "admin");
+  f.Clear();
+  EXPECT_THAT(selected(f, admin), ElementsAre("p-0", "p-1", "p-2", "p-other-org", "p-zele"));
+  f.set_organisation_id("org-b");
+  EXPECT_THAT(selected(f, admin), ElementsAre("p-other-org"));
+  f.set_organisation_id("org-a");
+  EXPECT_THAT(selected(f, coach_a_), ElementsAre("p-0", "p-1", "p-2", "p-zele"));
+  f.set_organisation_id("org-b");
+  *request.mutable_participant_filter() = f;
+  Outcome foreign = RunClocked(request, coach_a_);
+  EXPECT_EQ(foreign.status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(foreign.summaries, 0);
+}
+
+TEST_F(AssignmentServiceTest, VacancyFilterEachCriterion) {
+  AddVariety();
+  // Open vacancies: v-aalst (I56, OPEN_ENDED, 2 places), v-gent (I56, Gent, 1),
+  // v-carved (I56, carved, 1), v-shop (G47, TEMP, INTERNSHIP, 9300, 5).
+  struct Selected {
+    int count = 0;
+    int64_t places = 0;
+    std::set<std::string> placed_at;
+  };
+  auto selected = [&](const v1::VacancyFilter& filter) {
+    v1::AssignRequest request;
+    *request.mutable_vacancy_filter() = filter;
+    Outcome out = Run(request, coach_a_);
+    EXPECT_TRUE(out.status.ok()) << out.status.error_message();
+    EXPECT_EQ(out.summary.selection().vacancies_open(), 4);
+    Selected s;
+    s.count = out.summary.selection().vacancies_selected();
+    s.places = out.summary.places();
+    for (const v1::Placement& p : out.placements) s.placed_at.insert(p.vacancy_id());
+    return s;
+  };
+  auto within = [](const Selected& s, std::set<std::string> allowed) {
+    return std::includes(allowed.begin(), allowed.end(), s.placed_at.begin(), s.placed_at.end());
+  };
+  v1::VacancyFilter f;
+  Selected all = selected(f);
+  EXPECT_EQ(all.count, 4);
+  EXPECT_EQ(all.places, 9);
+
+  f.add_sectors("G4");
+  Selected s = selected(f);
+  EXPECT_EQ(s.count, 1);
+  EXPECT_EQ(s.places, 5);
+  EXPECT_TRUE(within(s, {"v-shop"}));
+
+  f.Clear();
+  f.add_employer_ids("emp-kitchen");
+  s = selected(f);
+  EXPECT_EQ(s.count, 3);
+  EXPECT_EQ(s.places, 4);
+  EXPECT_TRUE(within(s, {"v-aalst", "v-gent", "v-carved"}));
+
+  f.Clear();
+  f.mutable_site()->add_municipalities("GENT");
+  s = selected(f);
+  EXPECT_EQ(s.count, 1);
+  EXPECT_EQ(s.places, 1);
+  EXPECT_TRUE(within(s, {"v-gent"}));
+
+  f.Clear();
+  f.mutable_site()->add_postal_code_prefixes("93");
+  s = selected(f);
+  EXPECT_EQ(s.count, 1);
+  EXPECT_TRUE(within(s, {"v-shop"}));
+
+  f.Clear();
+  f.add_contract_types(v1::OPEN_ENDED);
+  s = selected(f);
+  EXPECT_EQ(s.count, 3);
+  EXPECT_TRUE(within(s, {"v-aalst", "v-gent", "v-carved"}));
+
+  f.Clear();
+  f.add_outcomes(v1::INTERNSHIP);
+  s = selected(f);
+  EXPECT_EQ(s.count, 1);
+  EXPECT_TRUE(within(s, {"v-shop"}));
+
+  f.Clear();
+  f.set_carved_only(true);
+  s = selected(f);
+  EXPECT_EQ(s.count, 1);
+  EXPECT_EQ(s.places, 1);
+  EXPECT_TRUE(within(s, {"v-carved"}));
+
+  f.Clear();
+  f.set_min_places(2);
+  s = selected(f);
+  EXPECT_EQ(s.count, 2);
+  EXPECT_EQ(s.places, 7);
+  EXPECT_TRUE(within(s, {"v-aalst", "v-shop"}));
+
+  // Criteria combine: I56 in Aalst with at least 2 places.
+  f.add_sectors("I");
+  f.mutable_site()->add_municipalities("Aalst");
+  s = selected(f);
+  EXPECT_EQ(s.count, 1);
+  EXPECT_EQ(s.places, 2);
+}
+
+TEST_F(AssignmentServiceTest, EmptySelectionIsASummaryAlone) {
+  v1::AssignRequest request;
+  request.mutable_vacancy_filter()->add_sectors("Q86");  // no hospital here
+  request.set_objective(v1::ANTI_CREAMING);
+  Outcome out = Run(request, coach_a_);
+  ASSERT_TRUE(out.status.ok()) << out.status.error_message();
+  ASSERT_EQ(out.messages.size(), 1u);  // no progress, no chunks
+  ASSERT_EQ(out.summaries, 1);
+  EXPECT_EQ(out.summary.selection().participants_visible(), 3);
+  EXPECT_EQ(out.summary.selection().participants_selected(), 3);
+  EXPECT_EQ(out.summary.selection().vacancies_open(), 2);
+  EXPECT_EQ(out.summary.selection().vacancies_selected(), 0);
+  EXPECT_EQ(out.summary.result().objective(), v1::ANTI_CREAMING);
+  EXPECT_EQ(out.summary.result().placements(), 0);
+  EXPECT_EQ(out.summary.participants(), 3);
+  EXPECT_EQ(out.summary.vacancies(), 0);
+
+  request.Clear();
+  request.mutable_participant_filter()->mutable_home()->add_municipalities("Brugge");
+  out = Run(request, coach_a_);
+  ASSERT_TRUE(out.status.ok()) << out.status.error_message();
+  ASSERT_EQ(out.messages.size(), 1u);
+  EXPECT_EQ(out.summary.selection().participants_selected(), 0);
+  EXPECT_EQ(out.summary.selection().vacancies_selected(), 2);
+  EXPECT_EQ(out.summary.places(), 3);
+}
+
+TEST_F(AssignmentServiceTest, IdsAndFilterAreExclusive) {
+  v1::AssignRequest request;
+  request.add_participant_ids("p-0");
+  request.mutable_participant_filter()->set_max_barriers(2);
+  Outcome out = Run(request, coach_a_);
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(out.status), ElementsAre("participant_filter"));
+
+  request.Clear();
+  request.add_vacancy_ids("v-aalst");
+  request.mutable_vacancy_filter();  // set, even empty
+  out = Run(request, coach_a_);
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(out.status), ElementsAre("vacancy_filter"));
+
+  request.add_participant_ids("p-0");
+  request.mutable_participant_filter();
+  out = Run(request, coach_a_);
+  EXPECT_THAT(ViolatedFields(out.status),
+              UnorderedElementsAre("participant_filter", "vacancy_filter"));
+
+  // Ids of one side with a filter of the other are fine.
+  request.Clear();
+  request.add_participant_ids("p-0");
+  request.mutable_vacancy_filter()->add_sectors("I56");
+  out = Run(request, coach_a_);
+  EXPECT_TRUE(out.status.ok()) << out.status.error_message();
+  EXPECT_EQ(out.summary.participants(), 1);
+
+  // Malformed criteria name their field.
+  request.Clear();
+  request.mutable_participant_filter()->set_max_barriers(-1);
+  request.mutable_participant_filter()->set_min_waiting_months(-2);
+  request.mutable_participant_filter()->add_target_outcomes(static_cast<v1::TargetOutcome>(42));
+  request.mutable_participant_filter()->mutable_home()->add_municipalities("");
+  request.mutable_vacancy_filter()->add_contract_types(static_cast<v1::ContractType>(9));
+  request.mutable_vacancy_filter()->add_outcomes(v1::TARGET_OUTCOME_UNSPECIFIED);
+  request.mutable_vacancy_filter()->set_min_places(-1);
+  request.mutable_vacancy_filter()->mutable_site()->add_postal_code_prefixes("");
+  request.mutable_vacancy_filter()->add_sectors("");
+  out = Run(request, coach_a_);
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(out.status),
+              UnorderedElementsAre(
+                  "participant_filter.max_barriers", "participant_filter.min_waiting_months",
+                  "participant_filter.target_outcomes[0]",
+                  "participant_filter.home.municipalities[0]", "vacancy_filter.contract_types[0]",
+                  "vacancy_filter.outcomes[0]", "vacancy_filter.min_places",
+                  "vacancy_filter.site.postal_code_prefixes[0]", "vacancy_filter.sectors[0]"));
+}
+
+TEST_F(AssignmentServiceTest, JobSeekerSinceIsStoredAndValidated) {
+  v1::Participant p = NewParticipant("p-since", 40, v1::BIKE, 2);
+  p.set_job_seeker_since("2025-03-31");
+  Create(coach_a_, p);
+  v1::GetParticipantRequest get;
+  get.set_id("p-since");
+  v1::Participant got;
+  ASSERT_TRUE(participants_->GetParticipant(As(coach_a_).get(), get, &got).ok());
+  EXPECT_EQ(got.job_seeker_since(), "2025-03-31");
+  get.set_id("p-0");  // created without it
+  ASSERT_TRUE(participants_->GetParticipant(As(coach_a_).get(), get, &got).ok());
+  EXPECT_EQ(got.job_seeker_since(), "");
+
+  for (const char* bad : {"2999-01-01", "2025-02-29", "31/03/2025"}) {
+    v1::CreateParticipantRequest request;
+    *request.mutable_participant() = NewParticipant("p-bad", 40, v1::BIKE, 2);
+    request.mutable_participant()->set_job_seeker_since(bad);
+    v1::Participant out;
+    grpc::Status status = participants_->CreateParticipant(As(coach_a_).get(), request, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("participant.job_seeker_since")) << bad;
+  }
+}
+
+TEST_F(AssignmentServiceTest, WaitingTimeChangesTheAntiCreamingOptimum) {
+  // One place, two participants of the same profile but their skill level and the day
+  // they registered as job seekers.
+  AddVacancy("v-solo", "aalst", 1);
+  v1::Participant strong = NewParticipant("q-strong", 40, v1::BIKE, 4);
+  strong.set_job_seeker_since("2026-10-01");
+  v1::Participant waiting = NewParticipant("q-waiting", 40, v1::BIKE, 1);
+  waiting.set_job_seeker_since("2024-01-15");
+  Create(coach_a_, strong);
+  Create(coach_a_, waiting);
+  std::map<std::string, Pair> pair;
+  for (const char* id : {"q-strong", "q-waiting"}) {
+    v1::RankVacanciesRequest rank;
+    rank.set_participant_id(id);
+    v1::RankVacanciesResponse response;
+    ASSERT_TRUE(matches_->RankVacancies(As(coach_a_).get(), rank, &response).ok());
+    for (const v1::Match& m : response.matches()) {
+      if (m.vacancy_id() == "v-solo") pair[id] = {m.tier(), m.score()};
+    }
+  }
+  ASSERT_TRUE(Eligible(pair["q-strong"].tier, true));
+  ASSERT_TRUE(Eligible(pair["q-waiting"].tier, true));
+  ASSERT_GT(pair["q-strong"].score, pair["q-waiting"].score);
+
+  v1::AssignRequest request;
+  request.add_participant_ids("q-strong");
+  request.add_participant_ids("q-waiting");
+  request.add_vacancy_ids("v-solo");
+  request.set_objective(v1::ANTI_CREAMING);
+  request.set_compare_objectives(true);
+  v1::AntiCreamingWeights* w = request.mutable_anti_creaming();
+  w->set_per_barrier(0);
+  w->set_max_barriers(4);
+  w->set_per_waiting_month(5);
+  w->set_max_waiting_months(24);
+
+  // Today 2026-11-23: q-waiting has waited 34 months (counted up to 24), q-strong 1.
+  Outcome out = RunClocked(request, coach_a_);
+  ASSERT_TRUE(out.status.ok()) << out.status.error_message();
+  ASSERT_EQ(out.placements.size(), 1u);
+  EXPECT_EQ(out.placements[0].participant_id(), "q-waiting");
+  EXPECT_EQ(out.summary.result().objective_value(),
+            std::llround(1000 * (pair["q-waiting"].score + 5 * 24)) + 1);
+  EXPECT_EQ(out.summary.other().objective_value(), Weight(pair["q-strong"].score));
+  EXPECT_NEAR(out.summary.score_cost(), pair["q-strong"].score - pair["q-waiting"].score, 1e-9);
+
+  // On 2024-01-20 neither had waited a whole month: the better score takes the place.
+  now_ = std::chrono::seconds(1705752000);
+  out = RunClocked(request, coach_a_);
+  ASSERT_TRUE(out.status.ok()) << out.status.error_message();
+  ASSERT_EQ(out.placements.size(), 1u);
+  EXPECT_EQ(out.placements[0].participant_id(), "q-strong");
+  EXPECT_EQ(out.summary.result().objective_value(), Weight(pair["q-strong"].score));
+}
+
+TEST_F(AssignmentServiceTest, LargeResultsAreChunkedBelow256KiB) {
+  // 2600 participants of org-big with the longest ids allowed (63 characters), one
+  // vacancy of 2000 places: 2000 placements of about 140 bytes, ~280 KiB in all.
+  constexpr int kPeople = 2600;
+  constexpr int kPlaces = 2000;
+  const std::string coach_big = Key("org-big", "coach");
+  auto long_id = [](const std::string& prefix, int i) {
+    std::string n = std::to_string(i);
+    return prefix + std::string(63 - prefix.size() - n.size(), '0') + n;
+  };
+  const std::string vacancy_id = long_id("v-", 1);
+  AddVacancy(vacancy_id, "aalst", kPlaces);
+  std::vector<std::string> ids;
+  v1::Participant proto = NewParticipant("x", 40, v1::BIKE, 2);
+  proto.set_organisation_id("org-big");
+  ASSERT_TRUE(repo_
+                  ->InTransaction([&](Repository& tx) -> absl::Status {
+                    for (int i = 0; i < kPeople; ++i) {
+                      std::vector<FieldViolation> unparsed;
+                      proto.set_id(long_id("p-", i));
+                      Participant p = ParticipantFromProto(proto, &unparsed);
+                      if (!unparsed.empty()) return absl::InternalError("conversion");
+                      ids.push_back(p.id);
+                      absl::StatusOr<Participant> stored = tx.CreateParticipant(p);
+                      if (!stored.ok()) return stored.status();
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  for (const std::string& id : ids) ASSERT_TRUE(index_->RefreshParticipant(*repo_, id).ok());
+
+  v1::AssignRequest request;
+  request.add_vacancy_ids(vacancy_id);
+  Outcome out = Run(request, coach_big);
+  ASSERT_TRUE(out.status.ok()) << out.status.error_message();
+  ASSERT_EQ(out.summary.participants(), kPeople);
+  ASSERT_EQ(static_cast<int>(out.placements.size()), kPlaces) << "the profile should fit";
+
+  int placement_messages = 0, unassigned_messages = 0;
+  size_t placement_bytes = 0;
+  for (const v1::AssignResponse& m : out.messages) {
+    EXPECT_LE(m.ByteSizeLong(), 256u * 1024) << "a message over the chunk limit";
+    if (m.has_placements()) {
+      ++placement_messages;
+      placement_bytes += m.ByteSizeLong();
+    }
+    unassigned_messages += m.has_unassigned();
+  }
+  EXPECT_GT(placement_bytes, 256u * 1024);
+  EXPECT_EQ(placement_messages, 2);
+  EXPECT_EQ(unassigned_messages, 1);
+  // Reassembled: every participant once, placed or outcompeted, all at the vacancy.
+  EXPECT_EQ(out.unassigned.size(), static_cast<size_t>(kPeople - kPlaces));
+  EXPECT_THAT(Covered(out), UnorderedElementsAreArray(ids));
+  std::set<std::string> placed;
+  for (const v1::Placement& p : out.placements) {
+    EXPECT_EQ(p.vacancy_id(), vacancy_id);
+    placed.insert(p.participant_id());
+  }
+  EXPECT_EQ(placed.size(), static_cast<size_t>(kPlaces));
+  for (const v1::Unassigned& u : out.unassigned) {
+    EXPECT_EQ(u.reason(), v1::Unassigned::OUTCOMPETED);
+    EXPECT_EQ(placed.count(u.participant_id()), 0u);
+  }
+  EXPECT_EQ(out.summary.result().placements(), kPlaces);
+  EXPECT_EQ(out.summary.unassigned(), kPeople - kPlaces);
 }
 
 }  // namespace
