@@ -502,8 +502,17 @@ class Importer {
         return c.FieldError("trip_id",
                             absl::StrCat("unknown trip '", trip, "' (not in trips.txt)"));
       }
-      ASSIGN_OR_RETURN(std::vector<StopIndex> stop,
-                       ResolveStop(c, stop_col, "stop_id", /*allow_station=*/false));
+      StopIndex stop = 0;
+      const absl::string_view stop_id = c.Field(stop_col);
+      auto found = stops_.find(stop_id);
+      if (found != stops_.end() && found->second.kind == StopRef::kStop) {
+        stop = found->second.index;
+      } else {
+        // Unknown, empty or not a stop: ResolveStop says which.
+        ASSIGN_OR_RETURN(std::vector<StopIndex> resolved,
+                         ResolveStop(c, stop_col, "stop_id", /*allow_station=*/false));
+        stop = resolved[0];
+      }
       ASSIGN_OR_RETURN(int64_t seq, c.RequiredInt(seq_col, "stop_sequence"));
       if (seq < 0 || seq > UINT32_MAX) {
         return c.FieldError("stop_sequence", absl::StrCat("'", seq, "' is out of range"));
@@ -526,7 +535,7 @@ class Importer {
       call.sequence = static_cast<uint32_t>(seq);
       call.arrival = arr.value_or(kNoTime);
       call.departure = dep.value_or(kNoTime);
-      call.stop = stop[0];
+      call.stop = stop;
       call.flags = static_cast<uint8_t>((pickup.value_or(0) == 1 ? kNoPickup : 0) |
                                         (dropoff.value_or(0) == 1 ? kNoDropoff : 0));
       call.line = c.line();

@@ -355,6 +355,13 @@ absl::StatusOr<Timetable> TimetableBuilder::Build(const FootpathOptions& options
     groups[it->second].push_back(i);
   }
 
+  {
+    size_t total_calls = 0;
+    for (const PendingTrip& p : trips_) total_calls += p.calls.size();
+    t.stop_times.reserve(total_calls);
+    t.trips.reserve(trips_.size());
+  }
+
   // 2. Per group: sort by times (departure at the first stop first), then split into
   // routes whose trips never overtake: each trip joins the first route whose last trip
   // it does not overtake (first fit; trips arrive in departure order).

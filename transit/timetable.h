@@ -178,7 +178,7 @@ struct FootpathOptions {
   // duration is at most this; direct footpaths are always kept. Unbounded closure would
   // join whole towns through chains of stops 300 m apart, so the closure is exact for
   // every pair whose shortest walk through stops is within this bound.
-  Seconds max_closure_seconds = 900;
+  Seconds max_closure_seconds = 600;
 };
 
 // AddFootpath duration meaning "the walking time from the distance, at least

@@ -7,7 +7,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include "absl/container/flat_hash_set.h"
@@ -64,10 +63,16 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
     }
     return absl::PermissionDeniedError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
-  return std::move(ss).str();
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  std::string out;
+  if (size > 0) {
+    out.resize(static_cast<size_t>(size));
+    in.read(out.data(), size);
+    if (in.gcount() != size) return absl::DataLossError(absl::StrCat(path, ": read error"));
+  }
+  return out;
 }
 
 absl::Status WriteStringToFile(const std::string& path, absl::string_view data) {
