@@ -188,6 +188,15 @@ void FillRouteSpans(const transit::Timetable& t, internal::Layout* layout) {
     span.min_departure = count > 0 ? lo : 0;
     span.max_departure = count > 0 ? hi : -1;
   }
+  layout->by_position.resize(t.stop_times.size());
+  for (const transit::Route& route : t.routes) {
+    for (uint32_t k = 0; k < route.num_trips; ++k) {
+      for (uint32_t i = 0; i < route.num_stops; ++i) {
+        layout->by_position[route.first_stop_time + i * route.num_trips + k] =
+            layout->stop_times[route.first_stop_time + k * route.num_stops + i];
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -266,8 +275,10 @@ TransitNetwork::TransitNetwork(const transit::Timetable& timetable, NetworkOptio
   b.footpath_offsets = b.own_footpath_offsets.data();
   b.footpaths = b.own_footpaths.data();
   FillRouteSpans(t, &b);
-  // FillRouteSpans read the forward times for the backward spans' extremes only through
-  // layout->stop_times, which is the reversed array here; nothing else to adjust.
+  // The scan reads by_position only: the reversed rows are not kept.
+  b.stop_times = nullptr;
+  b.own_stop_times.clear();
+  b.own_stop_times.shrink_to_fit();
 }
 
 std::vector<StopSeconds> TransitNetwork::AccessStops(GeoPoint p,
@@ -284,6 +295,7 @@ size_t TransitNetwork::MemoryBytes() const {
   auto layout_bytes = [](const internal::Layout& l) {
     return l.routes.capacity() * sizeof(internal::RouteSpan) +
            l.trip_service.capacity() * sizeof(transit::ServiceIndex) +
+           l.by_position.capacity() * sizeof(transit::StopTime) +
            l.own_route_stops.capacity() * sizeof(StopIndex) + l.own_route_stop_flags.capacity() +
            l.own_stop_times.capacity() * sizeof(transit::StopTime) +
            l.own_stop_route_offsets.capacity() * sizeof(uint32_t) +
@@ -439,8 +451,7 @@ void Router::Touch(StopIndex s) {
 bool Router::Improve(std::vector<Seconds>* labels, std::vector<Parent>* parents,
                      std::vector<Seconds>* best, uint32_t round, StopIndex s, Seconds t,
                      const Parent& parent) {
-  if (t >= target_bound_) return false;
-  if (static_cast<int64_t>(t) - min_source_time_ >= horizon_) return false;
+  if (t >= limit_) return false;
   const size_t n = num_stops_;
   if (range_) {
     if (t >= (*labels)[round * n + s]) return false;
@@ -468,6 +479,7 @@ bool Router::ImproveArrival(uint32_t round, StopIndex s, Seconds t, const Parent
   const Seconds e = egress_of_[s];
   if (e != kUnreachable && !(range_ && round == 0)) {
     target_bound_ = std::min(target_bound_, SaturatingAdd(t, e));
+    limit_ = std::min(limit_, target_bound_);
   }
   return true;
 }
@@ -482,6 +494,7 @@ void Router::InitSources(const std::vector<StopSeconds>& sources) {
   const internal::Layout& L = *layout_;
   min_source_time_ = kUnreachable;
   for (const StopSeconds& src : sources) min_source_time_ = std::min(min_source_time_, src.seconds);
+  limit_ = std::min(target_bound_, SaturatingAdd(min_source_time_, horizon_));
   for (const StopSeconds& src : sources) {
     if (src.stop >= num_stops_) continue;
     Parent p;
@@ -510,50 +523,65 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
   const uint8_t* active = service_active_[day_offset + 1].data();
   const StopIndex* stops = L.route_stops + R.first_route_stop;
   const uint8_t* flags = L.route_stop_flags + R.first_route_stop;
-  const transit::StopTime* times = L.stop_times + R.first_stop_time;
+  const transit::StopTime* times = L.by_position.data() + R.first_stop_time;
+  const uint32_t nt = R.num_trips;
   const transit::ServiceIndex* trip_service = L.trip_service.data() + R.first_trip;
   const uint32_t n = R.num_stops;
   const Seconds* prev_board = board_.data() + (round - 1) * num_stops_;
   const Seconds mtt = network_.options().min_transfer_seconds;
+
+  // Pruning keys: a ride's arrival must beat the best ride arrival at the stop (with at
+  // most this many rides in a range).
+  const Seconds* ride_key = range_ ? ride_.data() + round * num_stops_ : best_ride_.data();
 
   int64_t trip = -1;
   uint32_t board_pos = 0;
   StopIndex board_stop = 0;
   for (uint32_t i = first_pos; i < n; ++i) {
     const StopIndex s = stops[i];
-    if (trip >= 0 && !(flags[i] & kNoDropoff)) {
-      const Seconds a = times[trip * n + i].arrival + shift;
-      Parent p;
-      p.kind = kRide;
-      p.round = static_cast<uint8_t>(round);
-      p.day_offset = static_cast<int8_t>(day_offset);
-      p.stop = board_stop;
-      p.route = r;
-      p.trip = static_cast<uint32_t>(trip);
-      p.board_pos = board_pos;
-      p.alight_pos = i;
-      // A ride's arrival is kept apart from arrivals on foot: only it may walk on.
-      if (Improve(&ride_, nullptr, &best_ride_, round, s, a, p)) {
-        ImproveArrival(round, s, a, p);
-        ImproveBoard(round, s, SaturatingAdd(a, mtt), p);
-        ride_improved_.push_back({s, a, p});
+    const uint8_t f = flags[i];
+    if (trip >= 0 && !(f & kNoDropoff)) {
+      const Seconds a = times[i * nt + trip].arrival + shift;
+      if (a < limit_ && a < ride_key[s]) {
+        Parent p;
+        p.kind = kRide;
+        p.round = static_cast<uint8_t>(round);
+        p.day_offset = static_cast<int8_t>(day_offset);
+        p.stop = board_stop;
+        p.route = r;
+        p.trip = static_cast<uint32_t>(trip);
+        p.board_pos = board_pos;
+        p.alight_pos = i;
+        // A ride's arrival is kept apart from arrivals on foot: only it may walk on.
+        if (Improve(&ride_, nullptr, &best_ride_, round, s, a, p)) {
+          ImproveArrival(round, s, a, p);
+          ImproveBoard(round, s, SaturatingAdd(a, mtt), p);
+          ride_improved_.push_back({s, a, p});
+        }
       }
     }
-    if (flags[i] & kNoPickup) continue;
+    if (f & kNoPickup) continue;
     const Seconds b = prev_board[s];
     if (b == kUnreachable) continue;
-    if (trip >= 0 && b > times[trip * n + i].departure + shift) continue;
-    // The earliest running trip in [0, hi) that leaves stop i at or after b.
+    const transit::StopTime* column = times + static_cast<size_t>(i) * nt;
+    if (trip >= 0 && b > column[trip].departure + shift) continue;
+    // The earliest running trip in [0, hi) that leaves stop i at or after b. The trip
+    // just before the current one is the usual answer: try it before a binary search.
     const uint32_t hi = trip >= 0 ? static_cast<uint32_t>(trip) : R.num_trips;
     const int64_t want = static_cast<int64_t>(b) - shift;
-    uint32_t lo = 0, len = hi;
-    while (len > 0) {
-      const uint32_t half = len / 2;
-      if (times[(lo + half) * n + i].departure < want) {
-        lo += half + 1;
-        len -= half + 1;
-      } else {
-        len = half;
+    uint32_t lo = 0;
+    if (hi > 0 && column[hi - 1].departure < want) {
+      lo = hi;  // not even the previous trip leaves late enough
+    } else {
+      uint32_t len = hi;
+      while (len > 0) {
+        const uint32_t half = len / 2;
+        if (column[lo + half].departure < want) {
+          lo += half + 1;
+          len -= half + 1;
+        } else {
+          len = half;
+        }
       }
     }
     while (lo < hi && !active[trip_service[lo]]) ++lo;
@@ -568,6 +596,8 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
 void Router::RelaxFootpaths(uint32_t round) {
   const internal::Layout& L = *layout_;
   const size_t n = num_stops_;
+  const Seconds* arr_key = range_ ? arr_.data() + round * n : best_arr_.data();
+  const Seconds* board_key = range_ ? board_.data() + round * n : best_board_.data();
   for (const RideArrival& ride : ride_improved_) {
     const StopIndex s = ride.stop;
     const Seconds a = ride.time;
@@ -578,6 +608,7 @@ void Router::RelaxFootpaths(uint32_t round) {
     for (uint32_t k = L.footpath_offsets[s]; k < L.footpath_offsets[s + 1]; ++k) {
       const transit::Footpath& f = L.footpaths[k];
       const Seconds t = SaturatingAdd(a, f.duration);
+      if (t >= limit_ || (t >= arr_key[f.to] && t >= board_key[f.to])) continue;
       ImproveArrival(round, f.to, t, p);
       ImproveBoard(round, f.to, t, p);
     }
@@ -600,10 +631,9 @@ void Router::RunRounds() {
         const StopIndex s = static_cast<StopIndex>(w * 64 + __builtin_ctzll(bits));
         bits &= bits - 1;
         for (uint32_t k = L.stop_route_offsets[s]; k < L.stop_route_offsets[s + 1]; ++k) {
+          // (A position without pickup is skipped by the scan itself: looking its flag
+          // up here would cost a cache miss per pair.)
           const transit::StopRoute& sr = L.stop_routes[k];
-          if (L.route_stop_flags[L.routes[sr.route].first_route_stop + sr.position] & kNoPickup) {
-            continue;
-          }
           uint32_t& pos = route_first_pos_[sr.route];
           if (pos == UINT32_MAX) route_queue_.push_back(sr.route);
           pos = std::min(pos, sr.position);

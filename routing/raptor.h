@@ -163,12 +163,17 @@ struct Layout {
   std::vector<RouteSpan> routes;
   const StopIndex* route_stops = nullptr;
   const uint8_t* route_stop_flags = nullptr;
-  const transit::StopTime* stop_times = nullptr;
+  const transit::StopTime* stop_times = nullptr;  // rows; forward layout only
   const uint32_t* stop_route_offsets = nullptr;
   const transit::StopRoute* stop_routes = nullptr;
   const uint32_t* footpath_offsets = nullptr;
   const transit::Footpath* footpaths = nullptr;
   std::vector<transit::ServiceIndex> trip_service;  // by layout trip
+  // The stop times again, by position: trip k of route r at position i is
+  // by_position[r.first_stop_time + i * r.num_trips + k]. A route scan reads, at each
+  // position, the current trip's arrival and the departures of the trips before it: one
+  // short contiguous block per position instead of one cache line per trip.
+  std::vector<transit::StopTime> by_position;
   // Owned arrays of the backward layout (empty for the forward one).
   std::vector<StopIndex> own_route_stops;
   std::vector<uint8_t> own_route_stop_flags;
@@ -454,6 +459,7 @@ class Router {
   std::vector<Seconds> egress_of_;  // per stop, kUnreachable when not a target
   std::vector<StopSeconds> targets_;
   Seconds target_bound_ = kUnreachable;
+  Seconds limit_ = kUnreachable;  // min(target_bound_, min_source_time_ + horizon_)
   Seconds horizon_ = kDefaultHorizon;
   std::vector<Seconds> range_departures_;
   // Point queries.
