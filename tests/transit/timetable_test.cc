@@ -326,7 +326,9 @@ TEST(FootpathTest, TransitiveClosureTakesShortestChain) {
   ASSERT_TRUE(b.AddFootpath(s[0], s[2], 500).ok());  // slower than the chain
   ASSERT_TRUE(b.AddFootpath(s[2], s[3], 800).ok());  // chain 0->3 would be 1000 > 900
   ASSERT_TRUE(b.AddFootpath(s[3], s[4], kWalkingTime).ok());
-  absl::StatusOr<Timetable> t = std::move(b).Build(FootpathOptions{});
+  FootpathOptions o;
+  o.max_closure_seconds = 900;
+  absl::StatusOr<Timetable> t = std::move(b).Build(o);
   ASSERT_TRUE(t.ok()) << t.status();
   std::map<StopIndex, Seconds> from0 = PathsFrom(*t, s[0]);
   EXPECT_EQ(from0.at(s[1]), 100);
