@@ -146,16 +146,23 @@ std::pair<std::vector<int32_t>, std::vector<GridKey>> GridOrder(size_t n, PointO
   return out;
 }
 
-// The best score a pair can have given its skills, the best commute points and the
-// vacancy's sustainability points: every other part at its maximum, no penalty.
+// The most preference points a participant can get from any vacancy (CheckStatic: 4
+// for the outcome, plus 6 for a wanted sector or occupation, or 3 when the participant
+// states no wishes).
+double MaxPreferences(const ParticipantFeatures& p) { return p.states_wishes ? 10.0 : 7.0; }
+
+// The best score a pair can have given its skills, the best commute points, the
+// vacancy's sustainability points and the participant's best preference points: every
+// other part at its maximum, no penalty.
 double ScoreBoundFromSkills(float coverage_essential, float coverage_optional,
-                            double commute_points, double sustainability) {
+                            double commute_points, double sustainability,
+                            double max_preferences = 10.0) {
   ScoreParts best;
   best.skills = SkillsPart(coverage_essential, coverage_optional);
   best.commute = commute_points;
   best.language = 15;
   best.hours = 10;
-  best.preferences = 10;
+  best.preferences = max_preferences;
   best.sustainability = sustainability;
   return TotalScore(best);
 }
@@ -247,6 +254,13 @@ class Ranker {
   bool cancelled() const { return cancelled_.load(); }
 
  private:
+  // A certainly blocked pair of a cell within reach (pass 0).
+  struct BlockedItem {
+    int q = 0;
+    double km = 0;         // the distance bound
+    bool far = false;      // the commute certainly blocks (0 points)
+    float ce = 0, co = 0;  // coverage
+  };
   // A pair within reach that passed the static checks and its bounds.
   struct Candidate {
     int q = 0;
@@ -258,6 +272,27 @@ class Ranker {
   // Per worker thread.
   struct Worker {
     std::vector<Heap> v_heaps;  // per vacancy position
+    // Per vacancy position, what a pair must beat to enter v_heaps[q]: its worst entry
+    // when full, else an entry every pair beats (nothing beats it when k is 0). One
+    // contiguous array, so the common test reads no heap.
+    std::vector<Entry> v_bar;
+    bool VKeeps(size_t q, const Entry& e) const { return EntryBetter()(e, v_bar[q]); }
+    void VPush(size_t q, const Entry& e) {
+      if (v_heaps[q].Push(e) && v_heaps[q].full()) v_bar[q] = v_heaps[q].worst();
+    }
+    void ResetBars() {
+      v_bar.resize(v_heaps.size());
+      for (size_t q = 0; q < v_heaps.size(); ++q) {
+        const Heap& h = v_heaps[q];
+        if (h.capacity() == 0) {
+          v_bar[q] = {Tier::kUnspecified, 0.0, -1, -1};  // real tiers are all worse
+        } else if (h.full()) {
+          v_bar[q] = h.worst();
+        } else {
+          v_bar[q] = {static_cast<Tier>(static_cast<int>(Tier::kBlocked) + 1), 0.0, 0, 0};
+        }
+      }
+    }
     std::vector<float> credit;  // dense best credit of the current participant, per column
     std::vector<int> touched;   // the columns of `credit` set (to reset)
     // Pass 1: the coverage sums of every vacancy sharing a column with the participant
@@ -271,9 +306,14 @@ class Ranker {
     std::vector<int> evaluated_list;
     std::vector<std::pair<double, int>> far_order;  // (bound, position)
     std::vector<double> km;                         // distance bounds to the vacancies of one cell
-    std::vector<Candidate> candidates;              // of the current participant, to complete
-    std::vector<Entry> order;                       // their bounds, index = position in candidates
-    std::vector<std::pair<int, double>> blocked_near;  // (q, km): within reach, blocked
+    std::vector<uint8_t> in_reach;      // of one cell: within reach by the distance bound
+    std::vector<Candidate> candidates;  // of the current participant, to complete
+    std::vector<Entry> order;           // their bounds, index = position in candidates
+    // Pass 0, BLOCKED pairs included: the participant's pairs in cells within reach
+    // that are certainly blocked (a static blocker, or the commute by the pair's own
+    // distance bound), ranked best bound first after its other candidates.
+    std::vector<BlockedItem> blocked;
+    std::vector<Entry> blocked_order;  // (bound, id rank, index into `blocked`)
     BatchRankStats stats;
   };
 
@@ -289,8 +329,10 @@ class Ranker {
   // Completes the candidates NearPair collected for participant i, best bound first,
   // then ranks its blocked pairs within reach.
   void CompleteCandidates(int i, Worker& w);
-  // A pair within reach with a static blocker (BLOCKED pairs included only).
-  void BlockedNearPair(int i, int q, double km, Worker& w);
+  // Ranks the pairs in w.blocked (BLOCKED pairs included only), best bound first.
+  void RankBlocked(int i, Worker& w);
+  // One of them, with the score bound `ub`.
+  void BlockedPair(int i, const BlockedItem& b, double ub, Worker& w);
   // A pair certainly BLOCKED by its commute (0 points): pushed when its exact score can
   // enter a heap; `v_limit` is the heap that decides for the vacancy side.
   void FarPair(int i, int q, const Heap& v_limit, Worker& w);
@@ -312,6 +354,7 @@ class Ranker {
   std::vector<int32_t> v_rank_;   // id rank of position q
   std::vector<VacancyFeatures> vf_;
   std::vector<HardNeeds> hard_v_;
+  std::vector<PackedNeeds> packed_v_;
   std::vector<double> site_lat_, site_lon_, site_cos_;  // radians, by position
   std::vector<uint8_t> shared_ride_, bike_lease_;       // offered, by position
   std::vector<int> req_begin_;  // CSR over positions: essential columns first...
@@ -322,10 +365,11 @@ class Ranker {
   std::vector<Cell> cells_;
   std::vector<Cell> groups_;
   std::vector<int> cell_of_;  // by position
-  // Pass 1: the score bound of a far pair with coverage sums 0, and the positions by
-  // that bound, best first.
-  std::vector<double> zero_bound_;
-  std::vector<int> zero_order_;
+  // Pass 1: the score bound of a far pair with coverage sums 0 for a participant with
+  // at most 7 ([0]) or 10 ([1]) preference points (MaxPreferences), and the positions
+  // by that bound, best first, then by id rank.
+  std::array<std::vector<double>, 2> zero_bound_;
+  std::array<std::vector<int>, 2> zero_order_;
   std::vector<int> open_list_;  // positions of the vacancies that can take a blocked pair  //
                                 // kCellsPerGroup cells each
   int k_cols_ = 0;
@@ -336,6 +380,7 @@ class Ranker {
   std::vector<int32_t> p_rank_;
   std::vector<ParticipantFeatures> pf_;
   std::vector<HardAbilities> hard_p_;
+  std::vector<PackedAbilities> packed_p_;
   std::vector<RadianPoint> home_points_;
   std::vector<CommuteReach> reach_;
   std::unique_ptr<NeedSpace> space_;
@@ -425,6 +470,7 @@ absl::Status Ranker::Prepare(const std::vector<const Participant*>& participants
   hard_v_.reserve(nv);
   for (const VacancyFeatures& f : vf_) {
     hard_v_.push_back(HardNeedsOf(f));
+    packed_v_.push_back(PackedNeedsOf(f));
     shared_ride_.push_back((f.offers & (AccommodationBit(Accommodation::kCompanyTransport) |
                                         AccommodationBit(Accommodation::kCarpool))) != 0);
     bike_lease_.push_back((f.offers & AccommodationBit(Accommodation::kBikeLease)) != 0);
@@ -459,17 +505,25 @@ absl::Status Ranker::Prepare(const std::vector<const Participant*>& participants
     }
   }
   if (passes_ == 2) {
-    zero_bound_.resize(nv);
-    for (size_t q = 0; q < nv; ++q) {
-      const int ess = opt_begin_[q] - req_begin_[q], opt = req_begin_[q + 1] - opt_begin_[q];
-      zero_bound_[q] = ScoreBoundFromSkills(CoverageRatio(0.0, ess), CoverageRatio(0.0, opt), 0.0,
-                                            vf_[q].sustainability);
+    for (size_t w = 0; w < 2; ++w) {
+      std::vector<double>& bound = zero_bound_[w];
+      bound.resize(nv);
+      for (size_t q = 0; q < nv; ++q) {
+        const int ess = opt_begin_[q] - req_begin_[q], opt = req_begin_[q + 1] - opt_begin_[q];
+        bound[q] = ScoreBoundFromSkills(CoverageRatio(0.0, ess), CoverageRatio(0.0, opt), 0.0,
+                                        vf_[q].sustainability, w == 0 ? 7.0 : 10.0);
+      }
+      // Ties by id rank, so that the first bound that cannot enter a list (with its
+      // rank) ends the walk: every later pair is worse in the list's order.
+      std::vector<int>& order = zero_order_[w];
+      order.resize(nv);
+      std::iota(order.begin(), order.end(), 0);
+      std::sort(order.begin(), order.end(), [&](int a, int b) {
+        const size_t aa = static_cast<size_t>(a), bb = static_cast<size_t>(b);
+        if (bound[aa] != bound[bb]) return bound[aa] > bound[bb];
+        return v_rank_[aa] < v_rank_[bb];
+      });
     }
-    zero_order_.resize(nv);
-    std::iota(zero_order_.begin(), zero_order_.end(), 0);
-    std::stable_sort(zero_order_.begin(), zero_order_.end(), [&](int a, int b) {
-      return zero_bound_[static_cast<size_t>(a)] > zero_bound_[static_cast<size_t>(b)];
-    });
   }
 
   // ---- Participants (features in parallel).
@@ -481,6 +535,7 @@ absl::Status Ranker::Prepare(const std::vector<const Participant*>& participants
   p_rank_.resize(np);
   pf_.resize(np);
   hard_p_.resize(np);
+  packed_p_.resize(np);
   home_points_.resize(np);
   reach_.resize(np);
   participants_ = participants.data();
@@ -492,6 +547,7 @@ absl::Status Ranker::Prepare(const std::vector<const Participant*>& participants
       p_rank_[ii] = p_rank_by_input[static_cast<size_t>(p_input_[ii])];
       pf_[ii] = BuildParticipantFeatures(p, dict_);
       hard_p_[ii] = HardAbilitiesOf(pf_[ii]);
+      packed_p_[ii] = PackedAbilitiesOf(pf_[ii]);
       home_points_[ii] = ToRadians(pf_[ii].home);
       if (bound_) reach_[ii] = ReachOf(*bound_, pf_[ii]);
     }
@@ -552,21 +608,26 @@ void Ranker::FarPair(int i, int q, const Heap& v_limit, Worker& w) {
   const int32_t vrank = v_rank_[qq], prank = p_rank_[ii];
   const int32_t vidx = v_input_[qq], pidx = p_input_[ii];
   if (!p_heap.WouldKeep({Tier::kBlocked, 100.0, vrank, vidx}) &&
-      !v_limit.WouldKeep({Tier::kBlocked, 100.0, prank, pidx})) {
+      !(v_limit.WouldKeep({Tier::kBlocked, 100.0, prank, pidx}) &&
+        w.VKeeps(qq, {Tier::kBlocked, 100.0, prank, pidx}))) {
     return;
   }
   float ce, co;
   Coverage(q, w, &ce, &co);
   const VacancyFeatures& vfeat = vf_[qq];
-  const double ub = ScoreBoundFromSkills(ce, co, 0.0, vfeat.sustainability);
+  const double ub =
+      ScoreBoundFromSkills(ce, co, 0.0, vfeat.sustainability, MaxPreferences(pf_[ii]));
   const bool to_p = p_heap.WouldKeep({Tier::kBlocked, ub, vrank, vidx});
-  const bool to_v = v_limit.WouldKeep({Tier::kBlocked, ub, prank, pidx});
+  // Every heap holds real pairs, so a pair that this worker's heap or the limit
+  // rejects cannot be in the vacancy's final list.
+  const bool to_v = v_limit.WouldKeep({Tier::kBlocked, ub, prank, pidx}) &&
+                    w.VKeeps(qq, {Tier::kBlocked, ub, prank, pidx});
   if (!to_p && !to_v) return;
   const StaticPart st = CheckStatic(pf_[ii], vfeat, ce, co, matcher_.params(), /*parts_only=*/true);
   ++w.stats.static_checks;
   const double score = TotalScore(st.parts);  // exact: the commute part is 0
   if (to_p) p_heap.Push({Tier::kBlocked, score, vrank, vidx});
-  if (to_v) w.v_heaps[qq].Push({Tier::kBlocked, score, prank, pidx});
+  if (to_v) w.VPush(qq, {Tier::kBlocked, score, prank, pidx});
 }
 
 void Ranker::NearPair(int i, int q, double km, Worker& w) {
@@ -575,7 +636,6 @@ void Ranker::NearPair(int i, int q, double km, Worker& w) {
   const VacancyFeatures& vfeat = vf_[qq];
   const ParticipantFeatures& pfeat = pf_[ii];
   const Heap& p_heap = p_heaps_[ii];
-  const Heap& v_heap = w.v_heaps[qq];
   const int32_t vrank = v_rank_[qq], prank = p_rank_[ii];
   const int32_t vidx = v_input_[qq], pidx = p_input_[ii];
   CommuteBound cb;
@@ -587,7 +647,7 @@ void Ranker::NearPair(int i, int q, double km, Worker& w) {
   {
     const double ub = ScoreBoundFromSkills(ce, co, cb.max_points, vfeat.sustainability);
     const Tier tier = cb.needs_accommodation ? Tier::kFitsWithAccommodations : Tier::kFits;
-    if (!p_heap.WouldKeep({tier, ub, vrank, vidx}) && !v_heap.WouldKeep({tier, ub, prank, pidx})) {
+    if (!p_heap.WouldKeep({tier, ub, vrank, vidx}) && !w.VKeeps(qq, {tier, ub, prank, pidx})) {
       ++w.stats.bounded_out;
       return;
     }
@@ -606,7 +666,7 @@ void Ranker::NearPair(int i, int q, double km, Worker& w) {
   parts.commute = cb.max_points;
   c.score_bound = TotalScore(parts);
   if (!p_heap.WouldKeep({c.tier_bound, c.score_bound, vrank, vidx}) &&
-      !v_heap.WouldKeep({c.tier_bound, c.score_bound, prank, pidx})) {
+      !w.VKeeps(qq, {c.tier_bound, c.score_bound, prank, pidx})) {
     return;
   }
   w.candidates.push_back(c);
@@ -629,10 +689,9 @@ void Ranker::CompleteCandidates(int i, Worker& w) {
   for (const Entry& e : w.order) {
     const Candidate& c = w.candidates[static_cast<size_t>(e.index)];
     const size_t qq = static_cast<size_t>(c.q);
-    Heap& v_heap = w.v_heaps[qq];
     const int32_t vrank = v_rank_[qq], vidx = v_input_[qq];
     const bool to_p = p_heap.WouldKeep({c.tier_bound, c.score_bound, vrank, vidx});
-    const bool to_v = v_heap.WouldKeep({c.tier_bound, c.score_bound, prank, pidx});
+    const bool to_v = w.VKeeps(qq, {c.tier_bound, c.score_bound, prank, pidx});
     if (!to_p && !to_v) continue;
     ModeMinutesBound mode_bounds{};
     if (bound_) {
@@ -645,56 +704,114 @@ void Ranker::CompleteCandidates(int i, Worker& w) {
     ++w.stats.completed;
     if (n.tier == Tier::kBlocked && !options_.include_blocked) continue;
     if (to_p) p_heap.Push({n.tier, n.score, vrank, vidx});
-    if (to_v) v_heap.Push({n.tier, n.score, prank, pidx});
+    if (to_v) w.VPush(qq, {n.tier, n.score, prank, pidx});
   }
   w.candidates.clear();
-  for (const auto& [q, km] : w.blocked_near) BlockedNearPair(i, q, km, w);
-  w.blocked_near.clear();
+  if (!w.blocked.empty()) RankBlocked(i, w);
 }
 
-void Ranker::BlockedNearPair(int i, int q, double km, Worker& w) {
-  const size_t ii = static_cast<size_t>(i), qq = static_cast<size_t>(q);
+void Ranker::RankBlocked(int i, Worker& w) {
+  const size_t ii = static_cast<size_t>(i);
+  const MatcherParams& params = matcher_.params();
+  const ParticipantFeatures& pfeat = pf_[ii];
+  const Heap& p_heap = p_heaps_[ii];
+  const int32_t prank = p_rank_[ii], pidx = p_input_[ii];
+  const bool p_open = p_heap.WouldKeep({Tier::kBlocked, 100.0, -1, -1});
+  const double max_pref = MaxPreferences(pfeat);
+  // Many pairs for one participant: sum every vacancy's coverage at once through the
+  // postings of the participant's columns (pass 1 has the arrays).
+  if (p_open && passes_ == 2 && !w.summed && w.blocked.size() > 64) SumThroughPostings(w);
+  w.blocked_order.clear();
+  for (size_t k = 0; k < w.blocked.size(); ++k) {
+    BlockedItem& b = w.blocked[k];
+    const size_t qq = static_cast<size_t>(b.q);
+    if (!p_open && !w.VKeeps(qq, {Tier::kBlocked, 100.0, prank, pidx})) continue;
+    Coverage(b.q, w, &b.ce, &b.co);
+    double commute = 0;
+    if (!b.far) {
+      commute = bound_ ? BoundCommute(*bound_, pfeat, reach_[ii], vf_[qq], b.km, params).max_points
+                       : CommuteBound().max_points;
+    }
+    const double ub = ScoreBoundFromSkills(b.ce, b.co, commute, vf_[qq].sustainability, max_pref);
+    w.blocked_order.push_back({Tier::kBlocked, ub, v_rank_[qq], static_cast<int32_t>(k)});
+  }
+  // Best bound first, so that the participant's list fills with its best blocked pairs
+  // early and the bounds of the others stop them before any check: the best few are
+  // selected and sorted, then only those that can still enter a list.
+  constexpr size_t kFirst = 32;
+  auto run = [&](std::vector<Entry>::iterator begin, std::vector<Entry>::iterator end) {
+    std::sort(begin, end, EntryBetter());
+    for (auto it = begin; it != end; ++it) {
+      BlockedPair(i, w.blocked[static_cast<size_t>(it->index)], it->score, w);
+    }
+  };
+  std::vector<Entry>& order = w.blocked_order;
+  if (order.size() <= kFirst) {
+    run(order.begin(), order.end());
+  } else {
+    std::nth_element(order.begin(), order.begin() + kFirst, order.end(), EntryBetter());
+    run(order.begin(), order.begin() + kFirst);
+    auto rest = std::remove_if(order.begin() + kFirst, order.end(), [&](const Entry& e) {
+      const BlockedItem& b = w.blocked[static_cast<size_t>(e.index)];
+      const size_t qq = static_cast<size_t>(b.q);
+      return !p_heap.WouldKeep({Tier::kBlocked, e.score, e.rank, v_input_[qq]}) &&
+             !w.VKeeps(qq, {Tier::kBlocked, e.score, prank, pidx});
+    });
+    w.stats.bounded_out += order.end() - rest;
+    run(order.begin() + kFirst, rest);
+  }
+  w.blocked.clear();
+  if (w.summed) {
+    for (int q : w.q_list) w.q_summed[static_cast<size_t>(q)] = 0;
+    w.q_list.clear();
+    w.summed = false;
+  }
+}
+
+void Ranker::BlockedPair(int i, const BlockedItem& b, double ub, Worker& w) {
+  const size_t ii = static_cast<size_t>(i), qq = static_cast<size_t>(b.q);
   const MatcherParams& params = matcher_.params();
   const VacancyFeatures& vfeat = vf_[qq];
   const ParticipantFeatures& pfeat = pf_[ii];
   Heap& p_heap = p_heaps_[ii];
-  Heap& v_heap = w.v_heaps[qq];
   const int32_t vrank = v_rank_[qq], prank = p_rank_[ii];
   const int32_t vidx = v_input_[qq], pidx = p_input_[ii];
-  if (!p_heap.WouldKeep({Tier::kBlocked, 100.0, vrank, vidx}) &&
-      !v_heap.WouldKeep({Tier::kBlocked, 100.0, prank, pidx})) {
-    return;
-  }
-  CommuteBound cb;
-  if (bound_) cb = BoundCommute(*bound_, pfeat, reach_[ii], vfeat, km, params);
-  float ce, co;
-  Coverage(q, w, &ce, &co);
-  const double ub = ScoreBoundFromSkills(ce, co, cb.max_points, vfeat.sustainability);
-  if (!p_heap.WouldKeep({Tier::kBlocked, ub, vrank, vidx}) &&
-      !v_heap.WouldKeep({Tier::kBlocked, ub, prank, pidx})) {
+  const bool to_p = p_heap.WouldKeep({Tier::kBlocked, ub, vrank, vidx});
+  const bool to_v = w.VKeeps(qq, {Tier::kBlocked, ub, prank, pidx});
+  if (!to_p && !to_v) {
     ++w.stats.bounded_out;
     return;
   }
-  const StaticPart st = CheckStatic(pfeat, vfeat, ce, co, params);
+  if (b.far) {
+    const StaticPart st = CheckStatic(pfeat, vfeat, b.ce, b.co, params, /*parts_only=*/true);
+    ++w.stats.static_checks;
+    const double score = TotalScore(st.parts);  // exact: the commute part is 0
+    if (to_p) p_heap.Push({Tier::kBlocked, score, vrank, vidx});
+    if (to_v) w.VPush(qq, {Tier::kBlocked, score, prank, pidx});
+    return;
+  }
+  CommuteBound cb;
+  if (bound_) cb = BoundCommute(*bound_, pfeat, reach_[ii], vfeat, b.km, params);
+  const StaticPart st = CheckStatic(pfeat, vfeat, b.ce, b.co, params);
   ++w.stats.static_checks;
   ScoreParts parts = st.parts;
   parts.commute = cb.max_points;
   const double score_bound = TotalScore(parts);
-  const bool to_p = p_heap.WouldKeep({Tier::kBlocked, score_bound, vrank, vidx});
-  const bool to_v = v_heap.WouldKeep({Tier::kBlocked, score_bound, prank, pidx});
-  if (!to_p && !to_v) return;
+  const bool to_p2 = to_p && p_heap.WouldKeep({Tier::kBlocked, score_bound, vrank, vidx});
+  const bool to_v2 = to_v && w.VKeeps(qq, {Tier::kBlocked, score_bound, prank, pidx});
+  if (!to_p2 && !to_v2) return;
   ModeMinutesBound mode_bounds{};
   if (bound_) {
     for (TransportMode m : pfeat.modes) {
-      mode_bounds[static_cast<size_t>(m)] = MinutesBound(*bound_, m, km);
+      mode_bounds[static_cast<size_t>(m)] = MinutesBound(*bound_, m, b.km);
     }
   }
   // Blocked for sure: only the score (the commute's points) is needed.
   const PairNumbers n = CompletePair(pfeat, vfeat, st, matcher_.travel(), params,
                                      /*score_only=*/true, bound_ ? &mode_bounds : nullptr);
   ++w.stats.completed;
-  if (to_p) p_heap.Push({Tier::kBlocked, n.score, vrank, vidx});
-  if (to_v) v_heap.Push({Tier::kBlocked, n.score, prank, pidx});
+  if (to_p2) p_heap.Push({Tier::kBlocked, n.score, vrank, vidx});
+  if (to_v2) w.VPush(qq, {Tier::kBlocked, n.score, prank, pidx});
 }
 
 void Ranker::RankParticipant(int pass, int i, Worker& w) {
@@ -733,11 +850,18 @@ void Ranker::RankParticipant(int pass, int i, Worker& w) {
         }
         scatter();
         const int n = cell.end - cell.begin;
+        const PackedAbilities& packed = packed_p_[ii];
+        // The packed prefilter first (most pairs within reach stop there), then the
+        // exact compact check for the pairs it lets through.
+        auto blocked = [&](size_t qq) {
+          return SurelyBlocked(packed_v_[qq], packed, params) ||
+                 CertainlyBlocked(hard_v_[qq], hard_p_[ii], params);
+        };
         if (!bound_) {
           for (int q = cell.begin; q < cell.end; ++q) {
-            if (CertainlyBlocked(hard_v_[static_cast<size_t>(q)], hard_p_[ii], params)) {
+            if (blocked(static_cast<size_t>(q))) {
               ++w.stats.static_blocked;
-              if (options_.include_blocked) w.blocked_near.emplace_back(q, 0.0);
+              if (options_.include_blocked) w.blocked.push_back({q, 0.0, false, 0, 0});
             } else {
               NearPair(i, q, 0.0, w);
             }
@@ -748,22 +872,36 @@ void Ranker::RankParticipant(int pass, int i, Worker& w) {
         KmLowerBounds(home_points_[ii], &site_lat_[b], &site_lon_[b], &site_cos_[b], n,
                       w.km.data());
         const CommuteReach& reach = reach_[ii];
+        // BoundCommute's "blocked", without its other work, for the whole cell at once
+        // (branch-free).
+        const double shared_max = params.shared_ride_max_km;
+        const uint8_t* bike = &bike_lease_[b];
+        const uint8_t* shared = &shared_ride_[b];
+        uint8_t* in_reach = w.in_reach.data();
+        int reached = 0;
+        for (int j = 0; j < n; ++j) {
+          const double km = w.km[static_cast<size_t>(j)];
+          const uint8_t r =
+              static_cast<uint8_t>((km <= reach.own) | (bike[j] & (km <= reach.ebike)) |
+                                   (shared[j] & (km < shared_max)));
+          in_reach[j] = r;
+          reached += r;
+        }
+        w.stats.settled_far += n - reached;
+        if (reached == 0 && !options_.include_blocked) continue;
         for (int j = 0; j < n; ++j) {
           const double km = w.km[static_cast<size_t>(j)];
           const size_t qq = b + static_cast<size_t>(j);
-          // BoundCommute's "blocked", without its other work.
-          if (km <= reach.own || (bike_lease_[qq] && km <= reach.ebike) ||
-              (shared_ride_[qq] && km < params.shared_ride_max_km)) {
-            if (CertainlyBlocked(hard_v_[qq], hard_p_[ii], params)) {
+          if (in_reach[j]) {
+            if (blocked(qq)) {
               ++w.stats.static_blocked;
               // Ranked after the participant's other pairs, when its heap is fuller.
-              if (options_.include_blocked) w.blocked_near.emplace_back(cell.begin + j, km);
+              if (options_.include_blocked) w.blocked.push_back({cell.begin + j, km, false, 0, 0});
             } else {
               NearPair(i, cell.begin + j, km, w);
             }
           } else {
-            ++w.stats.settled_far;
-            if (options_.include_blocked) FarPair(i, cell.begin + j, w.v_heaps[qq], w);
+            if (options_.include_blocked) w.blocked.push_back({cell.begin + j, km, true, 0, 0});
           }
         }
       }
@@ -814,25 +952,34 @@ void Ranker::SecondPass(int i, Worker& w) {
     sum();
     // The far vacancies sharing a skill column with the participant, best bound first:
     // once a bound cannot enter the participant's list, no later one can.
+    // Ties by id rank: the first pair whose bound cannot enter (with its rank) ends
+    // the walk, since every later one is worse in the list's order.
+    const double max_pref = MaxPreferences(pf_[ii]);
     w.far_order.clear();
     for (int q : w.q_list) {
       if (!far(q)) continue;
       float ce, co;
       Coverage(q, w, &ce, &co);
       w.far_order.emplace_back(
-          ScoreBoundFromSkills(ce, co, 0.0, vf_[static_cast<size_t>(q)].sustainability), q);
+          ScoreBoundFromSkills(ce, co, 0.0, vf_[static_cast<size_t>(q)].sustainability, max_pref),
+          q);
     }
-    std::sort(w.far_order.begin(), w.far_order.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    std::sort(w.far_order.begin(), w.far_order.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first > b.first;
+      return v_rank_[static_cast<size_t>(a.second)] < v_rank_[static_cast<size_t>(b.second)];
     });
     for (const auto& [ub, q] : w.far_order) {
-      if (!p_heap.WouldKeep({Tier::kBlocked, ub, -1, -1})) break;
+      const size_t qq = static_cast<size_t>(q);
+      if (!p_heap.WouldKeep({Tier::kBlocked, ub, v_rank_[qq], v_input_[qq]})) break;
       evaluate(q);
     }
     // The other far vacancies have coverage 0: their bounds are known in advance.
-    for (int q : zero_order_) {
-      if (!p_heap.WouldKeep({Tier::kBlocked, zero_bound_[static_cast<size_t>(q)], -1, -1})) break;
-      if (w.q_summed[static_cast<size_t>(q)] || !far(q)) continue;
+    const size_t which = pf_[ii].states_wishes ? 1 : 0;
+    const std::vector<double>& zero_bound = zero_bound_[which];
+    for (int q : zero_order_[which]) {
+      const size_t qq = static_cast<size_t>(q);
+      if (!p_heap.WouldKeep({Tier::kBlocked, zero_bound[qq], v_rank_[qq], v_input_[qq]})) break;
+      if (w.q_summed[qq] || !far(q)) continue;
       evaluate(q);
     }
   }
@@ -884,8 +1031,10 @@ BatchRankResult Ranker::Run() {
   workers_.resize(static_cast<size_t>(options_.threads));
   for (Worker& w : workers_) {
     w.v_heaps.assign(nv, Heap(options_.top_k_per_vacancy));
+    w.ResetBars();
     w.credit.assign(static_cast<size_t>(k_cols_), 0.0f);
     w.km.assign(static_cast<size_t>(options_.vacancy_block), 0.0);
+    w.in_reach.assign(static_cast<size_t>(options_.vacancy_block), 0);
     if (passes_ == 2) {
       w.ess_sum.assign(nv, 0.0);
       w.opt_sum.assign(nv, 0.0);
@@ -913,6 +1062,15 @@ BatchRankResult Ranker::Run() {
         }
       }
       open_vacancies_ = static_cast<int64_t>(open_list_.size());
+      // The merged heaps move to worker 0 (the others start empty, so the final merge
+      // sees every pair once): each worker then also prunes by its own heap, which
+      // fills during the pass.
+      for (size_t t = 0; t < workers_.size(); ++t) {
+        for (size_t q = 0; q < nv; ++q) {
+          workers_[t].v_heaps[q] = t == 0 ? v_limits_[q] : Heap(options_.top_k_per_vacancy);
+        }
+        workers_[t].ResetBars();
+      }
     }
     next_block_.store(0);
     std::vector<std::thread> pool;

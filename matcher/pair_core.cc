@@ -1,7 +1,9 @@
 #include "matcher/pair_core.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
+#include <optional>
 #include <set>
 
 #include "matcher/skill_coverage.h"
@@ -262,23 +264,66 @@ bool DayBit(uint8_t days, Weekday d) {
   return d != Weekday::kUnspecified && ((days >> DayIndex(d)) & 1);
 }
 
+// The travel minutes between the participant's childcare arrangements and one
+// workplace with one mode, for CareProblem. When the estimator answers the same for
+// every shift and leg (SameAtAllTimes), each arrangement's minutes are asked once per
+// pair instead of twice per shift and per moved shift of the flexible-start search.
+class CareMinutes {
+ public:
+  CareMinutes(const Participant& p, GeoPoint work, TransportMode mode,
+              const TravelTimeEstimator& travel)
+      : p_(p), work_(work), mode_(mode), travel_(travel), same_(travel.SameAtAllTimes(mode)) {}
+
+  // Minutes from arrangement `care` (an index into p.childcare) to the workplace for
+  // the shift, and back after it.
+  std::optional<int> To(size_t care, const WeeklySpan& s) {
+    if (same_ && care < kCached) return Cached(care);
+    return travel_.Minutes(mode_, Point(care), work_, s, TripLeg::kToShift);
+  }
+  std::optional<int> Back(size_t care, const WeeklySpan& s) {
+    if (same_ && care < kCached) return Cached(care);
+    return travel_.Minutes(mode_, work_, Point(care), s, TripLeg::kFromShift);
+  }
+
+ private:
+  static constexpr size_t kCached = 8;
+  GeoPoint Point(size_t care) const { return p_.childcare[care].location.point; }
+  // SameAtAllTimes: one answer for every shift and both legs (and both directions).
+  std::optional<int> Cached(size_t care) {
+    if (!known_[care]) {
+      known_[care] = true;
+      minutes_[care] =
+          travel_.Minutes(mode_, Point(care), work_, WeeklySpan{Weekday::kMonday, 9 * 60, 17 * 60},
+                          TripLeg::kToShift);
+    }
+    return minutes_[care];
+  }
+
+  const Participant& p_;
+  const GeoPoint work_;
+  const TransportMode mode_;
+  const TravelTimeEstimator& travel_;
+  const bool same_;
+  std::array<bool, kCached> known_{};
+  std::array<std::optional<int>, kCached> minutes_{};
+};
+
 // Mirrors the renderer's childcare timing check; true when there is a problem.
-bool CareProblem(const Participant& p, GeoPoint work, const WeeklySpan& s, TransportMode mode,
-                 const TravelTimeEstimator& travel) {
+bool CareProblem(const Participant& p, const WeeklySpan& s, CareMinutes& minutes) {
   struct Open {
-    const Childcare* care;
+    size_t care;
     const WeeklySpan* span;
   };
   Open open[16];
   std::vector<Open> more;
   int n = 0;
-  for (const Childcare& c : p.childcare) {
-    for (const WeeklySpan& o : c.opening_hours) {
+  for (size_t ci = 0; ci < p.childcare.size(); ++ci) {
+    for (const WeeklySpan& o : p.childcare[ci].opening_hours) {
       if (o.day != s.day) continue;
       if (n < 16) {
-        open[n++] = {&c, &o};
+        open[n++] = {ci, &o};
       } else {
-        more.push_back({&c, &o});
+        more.push_back({ci, &o});
       }
     }
   }
@@ -292,10 +337,8 @@ bool CareProblem(const Participant& p, GeoPoint work, const WeeklySpan& s, Trans
   const Open* latest = nullptr;
   std::optional<int> earliest_to, latest_back;
   for_each([&](const Open& o) {
-    std::optional<int> to =
-        travel.Minutes(mode, o.care->location.point, work, s, TripLeg::kToShift);
-    std::optional<int> back =
-        travel.Minutes(mode, work, o.care->location.point, s, TripLeg::kFromShift);
+    std::optional<int> to = minutes.To(o.care, s);
+    std::optional<int> back = minutes.Back(o.care, s);
     if (!earliest || o.span->start_minute < earliest->span->start_minute) {
       earliest = &o;
       earliest_to = to;
@@ -463,6 +506,55 @@ HardAbilities HardAbilitiesOf(const ParticipantFeatures& p) {
   return h;
 }
 
+std::array<uint64_t, 3> HoursTouched(const WeekMask& m) {
+  std::array<uint64_t, 3> out{};
+  for (int q = 0; q < kQuartersPerWeek; ++q) {
+    if (m.Test(q)) out[static_cast<size_t>(q / 4 / 64)] |= uint64_t{1} << ((q / 4) % 64);
+  }
+  return out;
+}
+
+PackedNeeds PackedNeedsOf(const VacancyFeatures& v) {
+  auto offers = [&](Accommodation a) { return (v.offers & AccommodationBit(a)) != 0; };
+  PackedNeeds n;
+  n.licences = v.licences.mask;
+  n.settings = v.settings.mask;
+  if (!offers(Accommodation::kFlexibleStart)) n.shift_hours = HoursTouched(v.all_shifts);
+  n.hours = v.hours;
+  n.demands = v.demands;
+  n.max_lift_kg = v.max_lift_kg;
+  const bool coaching = offers(Accommodation::kLanguageCoaching);
+  for (int li = 0; li < kLanguageSkillCount; ++li) {
+    const int need = v.dutch_need[li];
+    n.dutch_floor[li] = static_cast<int8_t>(need == 0 ? -128 : coaching ? need - 1 : need);
+  }
+  if (v.digital_tools > 0) {
+    n.digital_floor = static_cast<int16_t>(std::clamp(
+        offers(Accommodation::kWorkplaceLearning) ? v.digital_tools - 1 : v.digital_tools, -32767,
+        32767));
+  }
+  n.care_days = offers(Accommodation::kChildcareSupport) ? 0 : v.shift_days;
+  return n;
+}
+
+PackedAbilities PackedAbilitiesOf(const ParticipantFeatures& p) {
+  PackedAbilities a;
+  a.licences = p.licences.mask;
+  a.exclusions = p.exclusions.mask;
+  if (!p.always_available) {
+    const std::array<uint64_t, 3> available = HoursTouched(p.availability);
+    for (size_t w = 0; w < 3; ++w) a.unavailable_hours[w] = ~available[w];
+  }
+  a.min_hours = p.min_hours;
+  a.max_hours = p.max_hours;
+  a.capacities = p.capacities;
+  a.max_lift_kg = p.max_lift_kg >= 0 ? p.max_lift_kg : std::numeric_limits<int32_t>::max();
+  a.dutch = p.dutch;
+  a.digital_tools = static_cast<int16_t>(std::clamp(p.digital_tools, -32767, 32767));
+  if (p.has_childcare) a.no_care_days = static_cast<uint8_t>(~p.care_days);
+  return a;
+}
+
 Tier TierLowerBound(const StaticPart& s) {
   if (s.blocked) return Tier::kBlocked;
   return (s.accommodations != 0 || s.at_least_with_accommodations) ? Tier::kFitsWithAccommodations
@@ -621,25 +713,30 @@ PairNumbers CompletePair(const ParticipantFeatures& pf, const VacancyFeatures& v
     const bool flexible = offers(Accommodation::kFlexibleStart);
     const int step = std::max(1, params.flexible_start_step_minutes);
     const std::vector<WeeklySpan>& shifts = *v.shifts;
+    CareMinutes care_minutes(p, v.site, travel_mode, travel);
     for (size_t i = 0; i < shifts.size(); ++i) {
       const WeeklySpan& sh = shifts[i];
       const bool avail_ok = pf.always_available || v.shift_masks[i].Within(pf.availability);
       const bool care_open = pf.has_childcare && DayBit(pf.care_days, sh.day);
-      const bool care_ok = !care_open || !CareProblem(p, v.site, sh, travel_mode, travel);
+      const bool care_ok = !care_open || !CareProblem(p, sh, care_minutes);
       if (avail_ok && care_ok) continue;
+      if (!flexible) {
+        // Only a flexible start could fix the shift: the search cannot change the tier.
+        blocked = true;
+        continue;
+      }
       bool found = false;
       for (int d = step; d <= params.max_flexible_start_minutes && !found; d += step) {
         for (int signed_d : {d, -d}) {
           WeeklySpan moved = Shifted(sh, signed_d);
           if (moved.start_minute < 0) continue;
-          if (Available(pf, moved) &&
-              (!care_open || !CareProblem(p, v.site, moved, travel_mode, travel))) {
+          if (Available(pf, moved) && (!care_open || !CareProblem(p, moved, care_minutes))) {
             found = true;
             break;
           }
         }
       }
-      if (found && flexible) {
+      if (found) {
         acc |= AccommodationBit(Accommodation::kFlexibleStart);
       } else {
         blocked = true;

@@ -12,15 +12,6 @@
 namespace carvematch {
 namespace {
 
-// Bit h (0..167) for every hour of the week with at least one quarter set in `m`.
-std::array<uint64_t, 3> HoursTouched(const WeekMask& m) {
-  std::array<uint64_t, 3> out{};
-  for (int q = 0; q < kQuartersPerWeek; ++q) {
-    if (m.Test(q)) out[static_cast<size_t>(q / 4 / 64)] |= uint64_t{1} << ((q / 4) % 64);
-  }
-  return out;
-}
-
 // What the slot summaries are compared with, per participant.
 struct ParticipantHot {
   // Hours of the week with at least one available quarter (all when always available).

@@ -213,6 +213,70 @@ TEST_F(BatchRankerTest, CertainlyBlockedEqualsTheStaticCheck) {
   EXPECT_GT(not_blocked, 0);
 }
 
+// The packed prefilter only rejects pairs CertainlyBlocked rejects, and misses only
+// pairs whose shifts leave the availability within an hour the participant is partly
+// available (it compares hours, not quarters).
+TEST_F(BatchRankerTest, SurelyBlockedImpliesCertainlyBlockedAndMissesOnlyQuarterGaps) {
+  FeatureDictionary dict;
+  std::vector<VacancyFeatures> vf;
+  for (const VacancyContext& c : instance_->contexts) {
+    vf.push_back(BuildVacancyFeatures(*c.vacancy, *c.employer,
+                                      *c.employer->FindSite(c.vacancy->site_id), &dict));
+  }
+  std::vector<HardNeeds> needs;
+  std::vector<PackedNeeds> packed;
+  for (const VacancyFeatures& f : vf) {
+    needs.push_back(HardNeedsOf(f));
+    packed.push_back(PackedNeedsOf(f));
+  }
+  int surely = 0, missed = 0;
+  for (size_t p = 0; p < instance_->participants.size(); ++p) {
+    const ParticipantFeatures pf = BuildParticipantFeatures(instance_->participants[p], dict);
+    const HardAbilities abilities = HardAbilitiesOf(pf);
+    const PackedAbilities packed_abilities = PackedAbilitiesOf(pf);
+    HardAbilities always = abilities;
+    always.always_available = true;
+    for (size_t v = 0; v < vf.size(); ++v) {
+      const bool certainly = CertainlyBlocked(needs[v], abilities, matcher_->params());
+      const bool sure = SurelyBlocked(packed[v], packed_abilities, matcher_->params());
+      if (sure) {
+        ASSERT_TRUE(certainly) << p << " x " << v;
+        ++surely;
+      } else if (certainly) {
+        // Only the availability can block it, and not at the hour level.
+        ASSERT_FALSE(CertainlyBlocked(needs[v], always, matcher_->params())) << p << " x " << v;
+        ++missed;
+      }
+    }
+  }
+  EXPECT_GT(surely, 0);
+  EXPECT_GT(surely, 10 * missed);  // the prefilter does almost all of the rejecting
+}
+
+TEST(PackedNeedsTest, FloorsFollowTheAccommodations) {
+  VacancyFeatures v;
+  v.dutch_need = {3, 0, 2, 0};
+  v.digital_tools = 2;
+  v.shift_days = 0b101;
+  v.all_shifts = WeekMask::FromSpan({Weekday::kMonday, 9 * 60 + 30, 10 * 60});
+  PackedNeeds n = PackedNeedsOf(v);
+  EXPECT_EQ(n.dutch_floor[0], 3);
+  EXPECT_EQ(n.dutch_floor[1], -128);
+  EXPECT_EQ(n.digital_floor, 2);
+  EXPECT_EQ(n.care_days, 0b101);
+  EXPECT_EQ(n.shift_hours[0], uint64_t{1} << 9);  // Monday 09:xx
+  v.offers = AccommodationBit(Accommodation::kLanguageCoaching) |
+             AccommodationBit(Accommodation::kWorkplaceLearning) |
+             AccommodationBit(Accommodation::kChildcareSupport) |
+             AccommodationBit(Accommodation::kFlexibleStart);
+  n = PackedNeedsOf(v);
+  EXPECT_EQ(n.dutch_floor[0], 2);
+  EXPECT_EQ(n.dutch_floor[2], 1);
+  EXPECT_EQ(n.digital_floor, 1);
+  EXPECT_EQ(n.care_days, 0);
+  EXPECT_EQ(n.shift_hours[0], 0u);
+}
+
 TEST_F(BatchRankerTest, TopTenBothWaysEqualsExplainOnEveryPair) {
   BatchRankOptions o = SmallTiles();
   absl::StatusOr<BatchRankResult> got = Run(o);
