@@ -362,6 +362,60 @@ TEST(GtfsImportTest, RepairableFeedIsRepairedWithWarnings) {
   EXPECT_EQ(FootpathsFrom(*t, StopById(*t, "r:P")).count(StopById(*t, "r:S")), 1u);
 }
 
+// A feed written on the fly: a station with two platforms 500 m apart (beyond the
+// generated footpath radius) and a boarding area.
+std::vector<std::pair<std::string, std::string>> StationFeed(const std::string& second_call) {
+  return {
+      {"agency.txt", "agency_name\nRail\n"},
+      {"stops.txt",
+       "stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station\n"
+       "GSP,Gent-Sint-Pieters,51.0357,3.7108,1,\n"
+       "GSP1,Perron 1,51.0357,3.7108,0,GSP\n"
+       "GSP12,Perron 12,51.0402,3.7108,0,GSP\n"
+       "GSP12B,Perron 12 zone B,,,4,GSP12\n"
+       "AAL,Aalst,50.9425,4.0390,0,\n"},
+      {"routes.txt", "route_id,route_short_name,route_type\nIC,IC 1,2\n"},
+      {"trips.txt", "route_id,service_id,trip_id\nIC,D,t1\n"},
+      {"calendar_dates.txt", "service_id,date,exception_type\nD,20261123,1\n"},
+      {"stop_times.txt",
+       "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+       "t1,07:00:00,07:00:00,AAL,1\n"
+       "t1,07:20:00,07:20:00," +
+           second_call + ",2\n"},
+  };
+}
+
+TEST(GtfsImportTest, StationPlatformsAndBoardingAreas) {
+  const std::string dir = TempDir("station");
+  ASSERT_TRUE(WriteDirectory(dir + "/ok", StationFeed("GSP12B")).ok());
+  TimetableBuilder b;
+  absl::StatusOr<ImportReport> r = ImportGtfs(dir + "/ok", "nmbs", b);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->stops, 3u);
+  EXPECT_EQ(r->stations, 1u);
+  absl::StatusOr<Timetable> t = std::move(b).Build(FootpathOptions{});
+  ASSERT_TRUE(t.ok());
+  // The boarding area stands for its platform.
+  std::vector<Call> calls = TripCalls(*t, "nmbs:t1");
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[1].stop, "nmbs:GSP12");
+  EXPECT_EQ(TripById(*t, "nmbs:t1")->mode, RouteMode::kRail);
+  // Platforms of one station are joined by walking even 500 m apart: 500 m * 1.3 at
+  // 4.8 km/h = 487.5 s.
+  const StopIndex p1 = StopById(*t, "nmbs:GSP1"), p12 = StopById(*t, "nmbs:GSP12");
+  EXPECT_NEAR(FootpathsFrom(*t, p1).at(p12), 488, 2);
+  EXPECT_NEAR(FootpathsFrom(*t, p12).at(p1), 488, 2);
+
+  // A vehicle calling at the station itself is refused.
+  ASSERT_TRUE(WriteDirectory(dir + "/bad", StationFeed("GSP")).ok());
+  TimetableBuilder b2;
+  absl::StatusOr<ImportReport> bad = ImportGtfs(dir + "/bad", "nmbs", b2);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("stop_times.txt:3: field stop_id: stop 'GSP' has location_type 1"));
+  std::filesystem::remove_all(dir);
+}
+
 struct BrokenCase {
   std::string feed;
   absl::StatusCode code;
