@@ -247,6 +247,9 @@ grpc::Status AssignmentServiceImpl::Assign(grpc::ServerContext* context,
       if (v.vacancy == nullptr || v.employer == nullptr) {
         c.Add(absl::StrCat("vacancy_ids[", i, "]"),
               absl::StrCat("no vacancy \"", request->vacancy_ids(i), "\""));
+      } else if (v.vacancy->status == VacancyStatus::kClosed) {
+        c.Add(absl::StrCat("vacancy_ids[", i, "]"),
+              absl::StrCat("vacancy \"", request->vacancy_ids(i), "\" is closed"));
       } else {
         vacancy_records.push_back(v);
       }

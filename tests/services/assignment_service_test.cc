@@ -563,6 +563,13 @@ TEST_F(AssignmentServiceTest, BadInputNamesTheField) {
   EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(out.status), ElementsAre("vacancy_ids[1]"));
 
+  AddVacancy("v-closed", "aalst", 1, [](v1::Vacancy* v) { v->set_status(v1::CLOSED); });
+  request.Clear();
+  request.add_vacancy_ids("v-closed");
+  out = Run(request, coach_a_);
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(out.status), ElementsAre("vacancy_ids[0]"));
+
   request.Clear();
   request.add_participant_ids("p-other-org");  // another organisation's participant
   out = Run(request, coach_a_);
