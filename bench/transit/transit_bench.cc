@@ -10,7 +10,9 @@
 //   - one-to-all earliest arrival from a stop (Monday 06:00-09:00, 5 transfers);
 //   - one-to-all latest departure to a stop (backward, deadline 07:00-10:00);
 //   - point to point earliest arrival (walk access/egress, target pruning);
-//   - a one-hour range query (rRAPTOR) one-to-all from a stop.
+//   - a one-hour range query (rRAPTOR) one-to-all from a stop;
+//   - the same one-to-all queries with a 2 h horizon (what a commute needs), and one
+//     backward search per site read for 1000 origins (a zone-to-site matrix column).
 //
 // The feeds come from a generator in this file: stops on a jittered grid, lines as
 // persistent random walks over it (a few fast "rail" lines that skip stops), both
@@ -390,6 +392,30 @@ void RunFeed(const FeedSpec& spec, const Flags& flags) {
     router.LatestDepartureToStops(monday, {{random_stop(), random_time(7, 10)}}, 5);
     return reached(false);
   });
+  router.set_horizon(2 * 3600);
+  Measure("one-to-all earliest arrival, 2 h horizon", flags.queries, [&](int) {
+    router.EarliestArrivalFromStops(monday, {{random_stop(), random_time(6, 9)}}, 5);
+    return reached(true);
+  });
+  Measure("one-to-all latest departure, 2 h horizon", flags.queries, [&](int) {
+    router.LatestDepartureToStops(monday, {{random_stop(), random_time(7, 10)}}, 5);
+    return reached(false);
+  });
+  // A site and 1000 origins (a zone-to-site column): one backward search, then a grid
+  // lookup per origin.
+  std::vector<GeoPoint> origins;
+  for (int i = 0; i < 1000; ++i) origins.push_back(timetable.stops[random_stop()].point);
+  const routing::AccessOptions walk = routing::AccessOptions::Walk(1000);
+  Measure("site column: backward 2 h + 1000 origins", flags.queries / 4, [&](int) {
+    router.LatestDeparturesTo(timetable.stops[random_stop()].point, monday, random_time(7, 10),
+                              walk, 5);
+    int reachable = 0;
+    for (const GeoPoint& o : origins) {
+      reachable += router.DepartureFromPoint(o, walk) != routing::kNoDeparture;
+    }
+    return static_cast<double>(reachable);
+  });
+  router.set_horizon(routing::kDefaultHorizon);
   int found = 0;
   Measure("point to point earliest arrival (pruned)", flags.queries, [&](int) {
     routing::PointQuery q;
