@@ -41,6 +41,21 @@ struct EntryBetter {
 
 using Heap = TopK<Entry, EntryBetter>;
 
+// (tier, score) of an entry in fixed point, larger for worse entries: when the keys of
+// two entries differ by more than 2, the one with the larger key is worse in
+// EntryBetter's order whatever the ranks (scores within 2^-31 count as equal).
+uint64_t BarKey(const Entry& e) {
+  const double worse = std::clamp(100.0 - e.score, 0.0, 128.0);
+  return (static_cast<uint64_t>(e.tier) << 40) | static_cast<uint64_t>(worse * 4294967296.0);
+}
+
+// a = min(a, v), atomically.
+void AtomicMin(std::atomic<uint64_t>& a, uint64_t v) {
+  uint64_t cur = a.load(std::memory_order_relaxed);
+  while (v < cur && !a.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {
+  }
+}
+
 // rank[i]: the position of item i when sorted by (id, index).
 template <typename IdOf>
 std::vector<int32_t> RanksById(size_t n, IdOf id_of) {
@@ -276,9 +291,22 @@ class Ranker {
     // when full, else an entry every pair beats (nothing beats it when k is 0). One
     // contiguous array, so the common test reads no heap.
     std::vector<Entry> v_bar;
-    bool VKeeps(size_t q, const Entry& e) const { return EntryBetter()(e, v_bar[q]); }
+    // With several workers, per vacancy position the smallest BarKey of the worst
+    // entry of any worker's full heap (shared; all ones when none is full): a pair
+    // clearly worse than it cannot be in the vacancy's final list either.
+    std::atomic<uint64_t>* shared_bar = nullptr;
+    bool VKeeps(size_t q, const Entry& e) const {
+      if (!EntryBetter()(e, v_bar[q])) return false;
+      if (shared_bar == nullptr) return true;
+      const uint64_t bar = shared_bar[q].load(std::memory_order_relaxed);
+      const uint64_t key = BarKey(e);
+      return !(key > bar && key - bar > 2);
+    }
     void VPush(size_t q, const Entry& e) {
-      if (v_heaps[q].Push(e) && v_heaps[q].full()) v_bar[q] = v_heaps[q].worst();
+      if (v_heaps[q].Push(e) && v_heaps[q].full()) {
+        v_bar[q] = v_heaps[q].worst();
+        if (shared_bar != nullptr) AtomicMin(shared_bar[q], BarKey(v_bar[q]));
+      }
     }
     void ResetBars() {
       v_bar.resize(v_heaps.size());
@@ -393,6 +421,7 @@ class Ranker {
   int64_t open_vacancies_ = 0;
   std::atomic<int> next_block_{0};
   std::atomic<bool> cancelled_{false};
+  std::unique_ptr<std::atomic<uint64_t>[]> shared_bar_;  // Worker::shared_bar
   std::mutex progress_mu_;
   int64_t visits_done_ = 0;
 };
@@ -1029,6 +1058,11 @@ BatchRankResult Ranker::Run() {
   const size_t np = pf_.size(), nv = vf_.size();
   p_heaps_.assign(np, Heap(options_.top_k_per_participant));
   workers_.resize(static_cast<size_t>(options_.threads));
+  if (options_.threads > 1) {
+    shared_bar_.reset(new std::atomic<uint64_t>[nv]);
+    for (size_t q = 0; q < nv; ++q) shared_bar_[q].store(~uint64_t{0});
+    for (Worker& w : workers_) w.shared_bar = shared_bar_.get();
+  }
   for (Worker& w : workers_) {
     w.v_heaps.assign(nv, Heap(options_.top_k_per_vacancy));
     w.ResetBars();

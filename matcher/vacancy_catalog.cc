@@ -12,58 +12,21 @@
 namespace carvematch {
 namespace {
 
-// What the slot summaries are compared with, per participant.
-struct ParticipantHot {
-  // Hours of the week with at least one available quarter (all when always available).
-  std::array<uint64_t, 3> available_hours{};
-};
-
-ParticipantHot HotOf(const ParticipantFeatures& p) {
-  ParticipantHot h;
-  if (p.always_available) {
-    h.available_hours = {~uint64_t{0}, ~uint64_t{0}, ~uint64_t{0}};
-  } else {
-    h.available_hours = HoursTouched(p.availability);
-  }
-  return h;
+// The grid square of a point: about VacancyCatalog::kGridKm on a side in Flanders
+// (latitude steps of kGridKm / 111.2 degrees, longitude steps of kGridKm / 70).
+uint64_t GridSquare(GeoPoint g) {
+  const double lat_step = VacancyCatalog::kGridKm / 111.2;
+  const double lon_step = VacancyCatalog::kGridKm / 70.0;
+  const int64_t y = static_cast<int64_t>(std::floor(g.lat / lat_step));
+  const int64_t x = static_cast<int64_t>(std::floor(g.lon / lon_step));
+  return (static_cast<uint64_t>(y) << 32) ^ static_cast<uint64_t>(static_cast<uint32_t>(x));
 }
 
-// Some of CheckStatic's blockers, from the slot summary: true only when CheckStatic
-// would set `blocked` (the same conditions; ids >= 64 are not in the masks, so such a
-// licence or setting is not seen here and left to CheckStatic).
-bool StaticallyBlocked(const CatalogHot& v, const ParticipantFeatures& p, const ParticipantHot& ph,
-                       const MatcherParams& params) {
-  auto offers = [&](Accommodation a) { return (v.offers & AccommodationBit(a)) != 0; };
-  // A shift hour without a single available quarter: the shifts are not within the
-  // availability, which blocks without a flexible start.
-  if (!offers(Accommodation::kFlexibleStart) &&
-      ((v.shift_hours[0] & ~ph.available_hours[0]) | (v.shift_hours[1] & ~ph.available_hours[1]) |
-       (v.shift_hours[2] & ~ph.available_hours[2])) != 0) {
-    return true;
-  }
-  if (p.has_childcare && (v.shift_days & ~p.care_days) &&
-      !offers(Accommodation::kChildcareSupport)) {
-    return true;
-  }
-  if (v.licence_mask & ~p.licences.mask) return true;
-  if (v.demands & ~p.capacities) return true;
-  if (v.setting_mask & p.exclusions.mask) return true;
-  if (v.max_lift_kg > 0 && p.max_lift_kg >= 0 && v.max_lift_kg > p.max_lift_kg) return true;
-  for (int li = 0; li < kLanguageSkillCount; ++li) {
-    if (v.dutch_need[li] == 0) continue;
-    const int gap = v.dutch_need[li] - p.dutch[li];
-    if (gap > 1 || (gap == 1 && !offers(Accommodation::kLanguageCoaching))) return true;
-  }
-  if (v.digital_tools > 0) {
-    const int gap = v.digital_tools - p.digital_tools;
-    if (gap > 1 || (gap == 1 && !offers(Accommodation::kWorkplaceLearning))) return true;
-  }
-  if (!(v.hours <= 0 || (v.hours >= p.min_hours && v.hours <= p.max_hours))) {
-    const double lo = p.min_hours, hi = p.max_hours, hours = v.hours;
-    const double off = hours < lo ? (lo - hours) / lo : (hours - hi) / std::max(hi, 1.0);
-    if (!(off <= params.hours_blocker_fraction)) return true;
-  }
-  return false;
+void AddToCell(const CatalogHot& h, VacancyCatalog::Snapshot::Cell* cell) {
+  cell->box.Add(RadianPoint{h.lat_rad, h.lon_rad, h.cos_lat});
+  cell->shared_ride |= (h.offers & (AccommodationBit(Accommodation::kCompanyTransport) |
+                                    AccommodationBit(Accommodation::kCarpool))) != 0;
+  cell->bike_lease |= (h.offers & AccommodationBit(Accommodation::kBikeLease)) != 0;
 }
 
 // ---- The filter, resolved per call -----------------------------------------------
@@ -271,15 +234,23 @@ void VacancyCatalog::RemoveLocked(const std::string& id) {
   SetSlotLocked(slot, nullptr);
 }
 
+VacancyCatalog::Snapshot::Cell& VacancyCatalog::MutableCellLocked(size_t c) {
+  if (cell_shared_[c]) {
+    cells_[c] = std::make_shared<Snapshot::Cell>(*cells_[c]);
+    cell_shared_[c] = false;
+  }
+  return *cells_[c];
+}
+
 void VacancyCatalog::SetSlotLocked(size_t slot, std::shared_ptr<const CatalogVacancy> entry) {
   const size_t c = slot / kChunkSize;
   while (chunks_.size() <= c) {
     auto chunk = std::make_shared<Snapshot::Chunk>();
     chunk->entries.resize(kChunkSize);
-    chunk->hot.resize(kChunkSize);
     chunks_.push_back(std::move(chunk));
     chunk_shared_.push_back(false);
   }
+  if (cell_of_slot_.size() <= slot) cell_of_slot_.resize(slot + 1, -1);
   if (chunk_shared_[c]) {
     // A published snapshot reads this chunk: change a copy.
     chunks_[c] = std::make_shared<Snapshot::Chunk>(*chunks_[c]);
@@ -288,27 +259,44 @@ void VacancyCatalog::SetSlotLocked(size_t slot, std::shared_ptr<const CatalogVac
   CatalogHot hot;
   if (entry != nullptr) {
     const VacancyFeatures& f = entry->features;
+    // Ids >= 64 are left out of the masks: the summary then misses a blocker, never
+    // invents one.
+    hot.needs = PackedNeedsOf(f);
     hot.lat_rad = entry->lat_rad;
     hot.lon_rad = entry->lon_rad;
     hot.cos_lat = entry->cos_lat;
-    hot.hours = f.hours;
-    // Ids >= 64 are left out of the masks: the summary then misses a blocker, never
-    // invents one.
-    hot.licence_mask = f.licences.mask;
-    hot.setting_mask = f.settings.mask;
     hot.offers = f.offers;
-    hot.demands = f.demands;
     hot.sector = f.sector;
-    hot.max_lift_kg = f.max_lift_kg;
-    hot.digital_tools = f.digital_tools;
-    hot.dutch_need = f.dutch_need;
-    hot.shift_hours = HoursTouched(f.all_shifts);
-    hot.shift_days = f.shift_days;
     hot.outcome = f.outcome;
-    hot.present = true;
+  }
+  // The grid: out of its old cell (whose box and offers are then recomputed), into
+  // the cell of its site's square.
+  if (cell_of_slot_[slot] >= 0) {
+    Snapshot::Cell& old = MutableCellLocked(static_cast<size_t>(cell_of_slot_[slot]));
+    const size_t at = static_cast<size_t>(
+        std::find(old.slots.begin(), old.slots.end(), static_cast<uint32_t>(slot)) -
+        old.slots.begin());
+    old.slots.erase(old.slots.begin() + static_cast<std::ptrdiff_t>(at));
+    old.hot.erase(old.hot.begin() + static_cast<std::ptrdiff_t>(at));
+    old.box = RadianBox();
+    old.shared_ride = old.bike_lease = false;
+    for (const CatalogHot& h : old.hot) AddToCell(h, &old);
+    cell_of_slot_[slot] = -1;
+  }
+  if (entry != nullptr) {
+    const uint64_t square = GridSquare(entry->site->location.point);
+    auto [it, inserted] = cell_of_square_.try_emplace(square, cells_.size());
+    if (inserted) {
+      cells_.push_back(std::make_shared<Snapshot::Cell>());
+      cell_shared_.push_back(false);
+    }
+    Snapshot::Cell& cell = MutableCellLocked(it->second);
+    cell.slots.push_back(static_cast<uint32_t>(slot));
+    cell.hot.push_back(hot);
+    AddToCell(hot, &cell);
+    cell_of_slot_[slot] = static_cast<int32_t>(it->second);
   }
   (*chunks_[c]).entries[slot % kChunkSize] = std::move(entry);
-  (*chunks_[c]).hot[slot % kChunkSize] = hot;
 }
 
 void VacancyCatalog::PublishLocked() {
@@ -325,6 +313,8 @@ void VacancyCatalog::PublishLocked() {
   snap->space_ = published_space_;
   snap->chunks_.assign(chunks_.begin(), chunks_.end());
   std::fill(chunk_shared_.begin(), chunk_shared_.end(), true);
+  snap->cells_.assign(cells_.begin(), cells_.end());
+  std::fill(cell_shared_.begin(), cell_shared_.end(), true);
   snap->size_ = slot_of_.size();
   std::lock_guard<std::mutex> lock(snapshot_mutex_);
   snapshot_ = std::move(snap);
@@ -351,18 +341,30 @@ std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
     best[static_cast<size_t>(col)] = amount;
   }
   const RadianPoint home = ToRadians(pf.home);
-  const ParticipantHot phot = HotOf(pf);
+  const PackedAbilities packed = PackedAbilitiesOf(pf);
   const bool drop_far = resolved.DropsFar();
   const bool drop_blocked = !resolved.blocked_ok;
 
   std::vector<CatalogMatch> out;
   CatalogRankStats st;
-  for (const auto& chunk : snapshot.chunks()) {
-    for (size_t i = 0; i < chunk->hot.size(); ++i) {
+  for (const auto& cell : snapshot.cells()) {
+    const size_t n = cell->slots.size();
+    if (n == 0) continue;
+    if (bound && drop_far) {
+      // A square no own mode and no transport accommodation offered in it can reach:
+      // every pair in it is certainly blocked by the commute, and dropped.
+      const double km = KmLowerBound(home, cell->box);
+      if (km > reach.own && (!cell->bike_lease || km > reach.ebike) &&
+          (!cell->shared_ride || km >= params.shared_ride_max_km)) {
+        st.far += static_cast<int64_t>(n);
+        ++st.far_cells;
+        continue;
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
       // The scan reads the slot summaries only; the entry is read for pairs that may
       // pass the filter.
-      const CatalogHot& h = chunk->hot[i];
-      if (!h.present) continue;
+      const CatalogHot& h = cell->hot[i];
       ++st.scanned;
       if (!resolved.VacancyOk(h.sector, h.outcome)) {
         ++st.filtered_out;
@@ -376,12 +378,12 @@ std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
         st.far += far;
         if (far && drop_far) continue;
       }
-      if (drop_blocked && StaticallyBlocked(h, pf, phot, params)) {
+      if (drop_blocked && SurelyBlocked(h.needs, packed, params)) {
         ++st.static_blocked;
         continue;
       }
       ++st.evaluated;
-      const CatalogVacancy& e = *chunk->entries[i];
+      const CatalogVacancy& e = snapshot.entry(cell->slots[i]);
       const float ce = CoverageOf(e.essential_columns, best);
       const float co = CoverageOf(e.optional_columns, best);
       CatalogMatch m;

@@ -12,7 +12,11 @@
 //     column (ids and columns already handed out never change meaning);
 //   - the entries live in chunks of kChunkSize slots held by shared pointers; a write
 //     copies the one chunk it changes and the list of chunk pointers (copy-on-write),
-//     so a snapshot taken before the write keeps seeing the old entries, alive.
+//     so a snapshot taken before the write keeps seeing the old entries, alive;
+//   - a spatial grid of squares of about kGridKm (cells, also copy-on-write) lists the
+//     slots whose site lies in each square with their summaries (CatalogHot), so that
+//     a ranking skips whole squares the participant certainly cannot reach and reads
+//     the summaries of the others contiguously.
 // Taking a snapshot is a shared-pointer copy under a small mutex; rankings then run
 // without any lock while writes go on.
 //
@@ -45,6 +49,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "matcher/commute_bound.h"
 #include "matcher/matcher.h"
 #include "matcher/pair_core.h"
 #include "matcher/skill_coverage.h"
@@ -83,26 +88,16 @@ struct CatalogVacancy {
   VacancyContext context() const { return {vacancy.get(), employer.get(), site}; }
 };
 
-// What the ranking scan reads of every slot, stored contiguously per chunk so that
-// the scan over all vacancies touches a few cache lines per vacancy, not the entries:
-// the site, the filter's vacancy conditions and a conservative summary of the static
-// blockers (a pair it calls blocked, CheckStatic calls blocked too).
+// What the ranking scan reads of every vacancy, stored contiguously per grid cell so
+// that the scan touches two cache lines per vacancy, not the entries: the site, the
+// filter's vacancy conditions and the packed static blockers of the batch kernel
+// (PackedNeeds: a pair SurelyBlocked calls blocked, CheckStatic calls blocked too).
 struct CatalogHot {
+  PackedNeeds needs;
   double lat_rad = 0, lon_rad = 0, cos_lat = 1;  // the site
-  double hours = 0;                              // VacancyFeatures::hours
-  uint64_t licence_mask = 0;                     // IdSet::mask of the licences needed
-  uint64_t setting_mask = 0;                     // and of the work settings
   uint32_t offers = 0;                           // AccommodationBit of each offered one
-  uint32_t demands = 0;                          // kFlag*
   int32_t sector = -1;                           // dictionary sector id
-  int32_t max_lift_kg = 0;
-  int32_t digital_tools = 0;
-  // Hour h of the week (bit h of 168) is set when a shift touches one of its quarters.
-  std::array<uint64_t, 3> shift_hours{};
-  std::array<int8_t, kLanguageSkillCount> dutch_need{};
-  uint8_t shift_days = 0;  // VacancyFeatures::shift_days
   TargetOutcome outcome = TargetOutcome::kPaidJob;
-  bool present = false;  // the slot holds a vacancy
 };
 
 // The numbers of one pair; `entry` points into the snapshot that was ranked.
@@ -128,6 +123,7 @@ struct ParticipantMatch {
 class VacancyCatalog {
  public:
   static constexpr size_t kChunkSize = 512;
+  static constexpr double kGridKm = 3;
 
   // The prepared vacancies at one moment; immutable.
   class Snapshot {
@@ -136,12 +132,26 @@ class VacancyCatalog {
     const NeedSpace& space() const { return *space_; }
     // Open vacancies in the snapshot.
     size_t size() const { return size_; }
-    // kChunkSize slots: entries[i] is null for a free slot; hot[i] describes it.
+    // kChunkSize slots: entries[i] is null for a free slot.
     struct Chunk {
       std::vector<std::shared_ptr<const CatalogVacancy>> entries;
-      std::vector<CatalogHot> hot;
     };
     const std::vector<std::shared_ptr<const Chunk>>& chunks() const { return chunks_; }
+    // The entry of a slot listed in a cell (never null there).
+    const CatalogVacancy& entry(uint32_t slot) const {
+      return *chunks_[slot / kChunkSize]->entries[slot % kChunkSize];
+    }
+    // One grid square: the slots of the vacancies whose site lies in it (any order),
+    // their summaries, the bounding box of their sites and which transport
+    // accommodations some of them offer. Cells may be empty.
+    struct Cell {
+      std::vector<uint32_t> slots;
+      std::vector<CatalogHot> hot;  // hot[i] describes slots[i]
+      RadianBox box;
+      bool shared_ride = false;  // company transport or a carpool offered
+      bool bike_lease = false;
+    };
+    const std::vector<std::shared_ptr<const Cell>>& cells() const { return cells_; }
     // Calls fn(const CatalogVacancy&) for every entry, in slot order (not id order).
     template <typename Fn>
     void ForEach(Fn&& fn) const {
@@ -157,6 +167,7 @@ class VacancyCatalog {
     std::shared_ptr<const FeatureDictionary> dictionary_;
     std::shared_ptr<const NeedSpace> space_;
     std::vector<std::shared_ptr<const Chunk>> chunks_;
+    std::vector<std::shared_ptr<const Cell>> cells_;
     size_t size_ = 0;
   };
 
@@ -190,6 +201,8 @@ class VacancyCatalog {
   void PrepareLocked(const Record& r);
   void RemoveLocked(const std::string& id);
   void SetSlotLocked(size_t slot, std::shared_ptr<const CatalogVacancy> entry);
+  // The writer's copy of cell c, copied first when a published snapshot shares it.
+  Snapshot::Cell& MutableCellLocked(size_t c);
   void PublishLocked();
 
   const SkillCredit& credit_;
@@ -200,6 +213,10 @@ class VacancyCatalog {
   int published_columns_ = -1;
   std::vector<std::shared_ptr<Snapshot::Chunk>> chunks_;  // the writer's; shared when published
   std::vector<bool> chunk_shared_;                        // chunk is in a published snapshot
+  std::vector<std::shared_ptr<Snapshot::Cell>> cells_;    // the writer's grid
+  std::vector<bool> cell_shared_;
+  std::unordered_map<uint64_t, size_t> cell_of_square_;
+  std::vector<int32_t> cell_of_slot_;  // -1 for a free slot
   std::unordered_map<std::string, size_t> slot_of_;
   std::vector<size_t> free_slots_;
   std::shared_ptr<const FeatureDictionary> published_dictionary_;
@@ -211,9 +228,10 @@ class VacancyCatalog {
 
 // What a numeric ranking did (for benchmarks).
 struct CatalogRankStats {
-  int64_t scanned = 0;         // vacancies whose summary was read
+  int64_t scanned = 0;         // vacancies whose summary was read (not those of far cells)
   int64_t filtered_out = 0;    // dropped by the filter's sector or outcome
   int64_t far = 0;             // commute certainly blocked by the distance bound
+  int64_t far_cells = 0;       // grid cells skipped whole (their vacancies count in `far`)
   int64_t static_blocked = 0;  // dropped by the summary's blockers (blocked pairs dropped)
   int64_t evaluated = 0;       // entries read: coverage and CheckStatic
   int64_t passed = 0;          // returned

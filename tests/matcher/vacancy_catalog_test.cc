@@ -117,10 +117,17 @@ TEST_P(VacancyCatalogTest, NumbersAgreeWithExplainOnEveryPair) {
   auto snap = catalog.snapshot();
   ASSERT_EQ(snap->size(), inst.vacancies.size());
   CatalogFilter all;
+  CatalogFilter fitting;  // far pairs dropped: whole grid cells can be skipped
+  fitting.include_blocked = false;
   int fits = 0;
+  int64_t far_cells = 0;
   for (const Participant& p : inst.participants) {
     const std::vector<MatchResult> want = Reference(matcher, p, shared.contexts, all);
     ExpectSame(RankVacanciesNumeric(matcher, p, *snap, all), want, p.id + " bounded");
+    CatalogRankStats stats;
+    ExpectSame(RankVacanciesNumeric(matcher, p, *snap, fitting, -1, &stats),
+               Reference(matcher, p, shared.contexts, fitting), p.id + " fitting");
+    far_cells += stats.far_cells;
     ExpectSame(RankVacanciesNumeric(slow, p, *snap, all), want, p.id + " unbounded");
     for (const MatchResult& r : want) fits += r.tier != Tier::kBlocked;
     // The Matcher's own ranking gives the same order.
@@ -131,6 +138,9 @@ TEST_P(VacancyCatalogTest, NumbersAgreeWithExplainOnEveryPair) {
     for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ((*ranked)[i].vacancy_id, want[i].vacancy_id);
   }
   EXPECT_GT(fits, 0) << "the instance should have fitting pairs";
+  if (GetParam() == 30) {
+    EXPECT_GT(far_cells, 0) << "30 towns: some squares are out of reach";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Towns, VacancyCatalogTest, ::testing::Values(1, 30));
@@ -256,6 +266,11 @@ TEST(VacancyCatalog, UpdatesAreIncrementalAndSnapshotsStayIntact) {
     const std::vector<MatchResult> want = Reference(matcher, q, contexts, {});
     ExpectSame(RankVacanciesNumeric(matcher, q, *after, {}), want, q.id + " incremental");
     ExpectSame(RankVacanciesNumeric(matcher, q, *fresh.snapshot(), {}), want, q.id + " fresh");
+    // Without blocked pairs the grid skips squares: the moved sites are in theirs.
+    CatalogFilter fitting;
+    fitting.include_blocked = false;
+    ExpectSame(RankVacanciesNumeric(matcher, q, *after, fitting),
+               Reference(matcher, q, contexts, fitting), q.id + " incremental, fitting");
   }
   CatalogFilter z;
   z.sector_prefixes = {"Z9"};
