@@ -324,6 +324,44 @@ TEST_F(RaptorTest, HorizonBoundsTheSearch) {
   EXPECT_EQ(Arrival(kMonday, kA, H(6, 0), kC), H(6, 47));
 }
 
+TEST(RouterEdgeTest, EmptyTimetable) {
+  transit::TimetableBuilder b;
+  absl::StatusOr<transit::Timetable> t = std::move(b).Build(transit::FootpathOptions{});
+  ASSERT_TRUE(t.ok()) << t.status();
+  const TransitNetwork network(*t);
+  Router router(network);
+  PointQuery q;
+  q.from = kHome;
+  q.to = kSite;
+  q.allow_direct = false;
+  EXPECT_FALSE(router.EarliestArrival(q).has_value());
+  EXPECT_FALSE(router.LatestDeparture(q).has_value());
+  EXPECT_TRUE(router.RangeQuery(q, H(2, 0)).empty());
+  // Walking is still possible.
+  q.allow_direct = true;
+  q.access = AccessOptions::Walk(5000);
+  const std::optional<Journey> walk = router.EarliestArrival(q);
+  ASSERT_TRUE(walk.has_value());
+  ASSERT_EQ(walk->legs.size(), 1u);
+  EXPECT_EQ(walk->legs[0].kind, LegKind::kDirect);
+  EXPECT_EQ(walk->rides, 0);
+}
+
+TEST_F(RaptorTest, QueriesDoNotLeakIntoEachOther) {
+  // A broad query, then a narrow one: the second sees nothing of the first.
+  router_.EarliestArrivalFromStops(kMonday, {{kA, H(6, 0)}}, 5);
+  ASSERT_EQ(router_.ArrivalAt(kE), H(6, 50));
+  router_.EarliestArrivalFromStops(kMonday, {{kD, H(6, 0)}}, 5);
+  EXPECT_EQ(router_.ArrivalAt(kE), kUnreachable);
+  EXPECT_EQ(router_.ArrivalAt(kA), kUnreachable);
+  EXPECT_EQ(router_.ArrivalAt(kD), H(6, 0));
+  // Backward state is not read as forward state and vice versa.
+  EXPECT_EQ(router_.DepartureFrom(kD), kNoDeparture);
+  router_.LatestDepartureToStops(kMonday, {{kC, H(7, 0)}}, 5);
+  EXPECT_EQ(router_.ArrivalAt(kC), kUnreachable);
+  EXPECT_FALSE(router_.JourneyToStop(kC).has_value());
+}
+
 TEST(DatesTest, DateOfWeekday) {
   const Day monday = transit::DayFromCivil(2026, 11, 16);
   EXPECT_EQ(transit::WeekdayOf(monday), 0);
