@@ -389,8 +389,10 @@ class Importer {
         ASSIGN_OR_RETURN(Day from, c.RequiredDate(start_col, "start_date"));
         ASSIGN_OR_RETURN(Day to, c.RequiredDate(end_col, "end_date"));
         if (to < from) return c.FieldError("end_date", "is before start_date");
-        if (to - from > 3 * 366) {
-          return c.FieldError("end_date", "more than three years after start_date");
+        // "Until further notice" calendars (20991231) are common and cost a few kB of bits;
+        // beyond two centuries the date is taken for a typo.
+        if (to - from > 200 * 366) {
+          return c.FieldError("end_date", "more than 200 years after start_date");
         }
         if (index.contains(id)) {
           Warn("calendar.txt", c.line(),
