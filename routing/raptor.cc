@@ -561,6 +561,9 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
       }
     }
     if (f & kNoPickup) continue;
+    // Only stops marked in the previous round have a boarding label of that round (the
+    // bitset is far smaller than the labels, so test it first).
+    if (!TestBit(marked_, s)) continue;
     const Seconds b = prev_board[s];
     if (b == kUnreachable) continue;
     const transit::StopTime* column = times + static_cast<size_t>(i) * nt;
@@ -626,7 +629,6 @@ void Router::RunRounds() {
       uint64_t bits = marked_[w];
       if (bits == 0) continue;
       any = true;
-      marked_[w] = 0;
       while (bits != 0) {
         const StopIndex s = static_cast<StopIndex>(w * 64 + __builtin_ctzll(bits));
         bits &= bits - 1;
@@ -656,6 +658,7 @@ void Router::RunRounds() {
       route_first_pos_[r] = UINT32_MAX;
     }
     route_queue_.clear();
+    std::fill(marked_.begin(), marked_.end(), 0);
     RelaxFootpaths(static_cast<uint32_t>(round));
   }
   std::fill(next_marked_.begin(), next_marked_.end(), 0);
@@ -1046,6 +1049,23 @@ Seconds Router::DepartureFromPoint(GeoPoint from, const AccessOptions& access, b
   for (const StopSeconds& a : egress_buffer_) {
     const Seconds dep = DepartureFrom(a.stop);
     if (dep != kNoDeparture) best = std::max(best, dep - a.seconds);
+  }
+  return best;
+}
+
+Seconds Router::DepartureVia(const std::vector<StopSeconds>& access) const {
+  Seconds best = kNoDeparture;
+  for (const StopSeconds& a : access) {
+    const Seconds dep = DepartureFrom(a.stop);
+    if (dep != kNoDeparture) best = std::max(best, dep - a.seconds);
+  }
+  return best;
+}
+
+Seconds Router::ArrivalVia(const std::vector<StopSeconds>& egress) const {
+  Seconds best = kUnreachable;
+  for (const StopSeconds& e : egress) {
+    best = std::min(best, SaturatingAdd(ArrivalAt(e.stop), e.seconds));
   }
   return best;
 }

@@ -335,12 +335,19 @@ class Router {
   Seconds DepartureFromPoint(GeoPoint from, const AccessOptions& access, bool allow_direct = true);
   std::optional<Journey> JourneyFromPoint(GeoPoint from, const AccessOptions& access,
                                           bool allow_direct = true);
+  // The same for a fixed origin whose access stops were looked up once
+  // (TransitNetwork::AccessStops): no grid lookup, only label reads. Without the direct
+  // trip. This is the cheapest way to read one backward search for many zones.
+  Seconds DepartureVia(const std::vector<StopSeconds>& access) const;
 
   // The mirror image: one forward search from `from` leaving at `departure`, then the
   // earliest arrival at any destination point.
   void EarliestArrivalsFrom(GeoPoint from, Day date, Seconds departure, const AccessOptions& access,
                             int max_transfers);
   Seconds ArrivalAtPoint(GeoPoint to, const AccessOptions& egress, bool allow_direct = true);
+  // Earliest arrival at a destination through its precomputed egress stops (no direct
+  // trip); the forward twin of DepartureVia.
+  Seconds ArrivalVia(const std::vector<StopSeconds>& egress) const;
   std::optional<Journey> JourneyToPoint(GeoPoint to, const AccessOptions& egress,
                                         bool allow_direct = true);
 

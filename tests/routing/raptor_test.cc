@@ -247,6 +247,8 @@ TEST_F(RaptorTest, PointToPoint) {
   // The same from one backward search for the site, then read per origin.
   router_.LatestDeparturesTo(kSite, kMonday, H(7, 0), walk, 5);
   EXPECT_EQ(router_.DepartureFromPoint(kHome, walk), H(6, 12) - access);
+  EXPECT_EQ(router_.DepartureVia(network_.AccessStops(kHome, walk)), H(6, 12) - access);
+  EXPECT_EQ(router_.DepartureVia({}), kNoDeparture);
   const std::optional<Journey> again = router_.JourneyFromPoint(kHome, walk);
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->departure, back->departure);
@@ -267,6 +269,7 @@ TEST_F(RaptorTest, ManyDestinationsFromOneSearch) {
   router_.EarliestArrivalsFrom(kHome, kMonday, H(6, 0), walk, 5);
   const Seconds egress = walk.SecondsFor(HaversineKm({51.020, 3.700}, kSite) * 1000);
   EXPECT_EQ(router_.ArrivalAtPoint(kSite, walk), H(6, 47) + egress);
+  EXPECT_EQ(router_.ArrivalVia(network_.AccessStops(kSite, walk)), H(6, 47) + egress);
   const std::optional<Journey> j = router_.JourneyToPoint(kSite, walk);
   ASSERT_TRUE(j.has_value());
   EXPECT_EQ(j->rides, 1);
