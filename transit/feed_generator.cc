@@ -213,8 +213,27 @@ FeedGeneratorOptions FeedGeneratorOptions::FlemishBusLike() {
   return o;
 }
 
+FeedGeneratorOptions FeedGeneratorOptions::AroundCentres(std::vector<TownCentre> centres) {
+  FeedGeneratorOptions o;
+  o.seed = 42;
+  o.agency_name = "Synthetic Regional Buses";
+  o.villages_per_centre = 2;
+  o.num_bus_lines = static_cast<int>(centres.size()) * 3 * 3;  // towns x 3
+  o.num_train_lines = centres.size() >= 4 ? 1 : 0;
+  o.train_stops = std::min<int>(5, static_cast<int>(centres.size()));
+  o.night_fraction = 0.1;
+  o.centres = std::move(centres);
+  return o;
+}
+
 absl::StatusOr<GeneratedFeed> GenerateFeed(const FeedGeneratorOptions& o) {
-  if (o.centres.empty() && o.num_towns < 2) {
+  if (o.villages_per_centre < 0 || o.villages_per_centre > 100) {
+    return absl::InvalidArgumentError("feed generator: villages_per_centre must be in 0..100");
+  }
+  const size_t num_towns =
+      o.centres.empty() ? static_cast<size_t>(std::max(o.num_towns, 0))
+                        : o.centres.size() * (1 + static_cast<size_t>(o.villages_per_centre));
+  if (num_towns < 2) {
     return absl::InvalidArgumentError("feed generator: at least two towns or centres are needed");
   }
   if (!(o.min_stop_spacing_m > 50) || o.max_stop_spacing_m < o.min_stop_spacing_m) {
@@ -241,6 +260,17 @@ absl::StatusOr<GeneratedFeed> GenerateFeed(const FeedGeneratorOptions& o) {
 
   // Towns.
   std::vector<TownCentre> towns = o.centres;
+  for (const TownCentre& c : o.centres) {
+    for (int v = 0; v < o.villages_per_centre; ++v) {
+      const double angle = rng.Uniform(0, 2 * M_PI);
+      const double r = rng.Uniform(2000, 8000);
+      TownCentre village;
+      village.name = absl::StrCat(c.name, "-", TownName(rng));
+      village.point = Offset(c.point, r * std::cos(angle), r * std::sin(angle));
+      village.weight = std::max(0.3, c.weight * rng.Uniform(0.1, 0.3));
+      towns.push_back(std::move(village));
+    }
+  }
   if (towns.empty()) {
     for (int i = 0; i < o.num_towns; ++i) {
       TownCentre t;

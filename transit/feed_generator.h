@@ -45,9 +45,10 @@ struct FeedGeneratorOptions {
   uint64_t seed = 1;
   std::string agency_name = "Synthetic Regional Transport";
 
-  // Towns: the given centres, or else `num_towns` at random in [area_min, area_max]
-  // with random weights.
+  // Towns: the given centres, each with `villages_per_centre` smaller villages 2-8 km
+  // around it; or else `num_towns` at random in [area_min, area_max] with random weights.
   std::vector<TownCentre> centres;
+  int villages_per_centre = 0;
   int num_towns = 20;
   GeoPoint area_min{50.85, 3.55};
   GeoPoint area_max{51.15, 4.10};
@@ -79,6 +80,10 @@ struct FeedGeneratorOptions {
   static FeedGeneratorOptions LondonLike();
   // About 30k stops over Flanders, like the regional bus network, with a few trains.
   static FeedGeneratorOptions FlemishBusLike();
+  // A regional feed around real municipalities (the demo region): two villages per
+  // centre, about three bus lines per town, a train line when there are four or more
+  // centres.
+  static FeedGeneratorOptions AroundCentres(std::vector<TownCentre> centres);
 };
 
 struct GeneratedFeed {

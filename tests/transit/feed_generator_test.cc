@@ -188,6 +188,37 @@ TEST(FeedGeneratorTest, TownsAroundGivenCentresAndHolidays) {
   EXPECT_TRUE(wd->RunsOn(DayFromCivil(2026, 11, 12)));
 }
 
+TEST(FeedGeneratorTest, AroundRealMunicipalities) {
+  // The demo's kind of call: real centres, villages around them.
+  const std::vector<TownCentre> centres = {{"Gent", {51.0543, 3.7174}, 6},
+                                           {"Aalst", {50.9378, 4.0403}, 3},
+                                           {"Dendermonde", {51.0286, 4.1010}, 2},
+                                           {"Wetteren", {51.0050, 3.8830}, 1.5}};
+  FeedGeneratorOptions o = FeedGeneratorOptions::AroundCentres(centres);
+  EXPECT_EQ(o.villages_per_centre, 2);
+  absl::StatusOr<GeneratedFeed> feed = GenerateFeed(o);
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  Imported g = Import(*feed, "around");
+  bool train = false;
+  for (const TripInfo& t : g.timetable.trips) train |= t.mode == RouteMode::kRail;
+  EXPECT_TRUE(train);
+  // Stops near every centre, and some 2 km or more away from all of them (villages).
+  size_t far_from_centres = 0;
+  for (const TownCentre& c : centres) {
+    double nearest = 1e9;
+    for (const Stop& s : g.timetable.stops)
+      nearest = std::min(nearest, HaversineKm(s.point, c.point));
+    EXPECT_LT(nearest, 0.3) << c.name;
+  }
+  for (const Stop& s : g.timetable.stops) {
+    double nearest = 1e9;
+    for (const TownCentre& c : centres) nearest = std::min(nearest, HaversineKm(s.point, c.point));
+    far_from_centres += nearest > 2.0;
+  }
+  EXPECT_GT(far_from_centres, 0u);
+  EXPECT_GT(g.timetable.num_routes(), 2 * centres.size());
+}
+
 TEST(FeedGeneratorTest, DirectoryOutputAndInvalidOptions) {
   absl::StatusOr<GeneratedFeed> feed = GenerateFeed(Small());
   ASSERT_TRUE(feed.ok());
@@ -208,6 +239,11 @@ TEST(FeedGeneratorTest, DirectoryOutputAndInvalidOptions) {
   bad.frequent_fraction = 0.8;
   bad.rural_fraction = 0.5;
   EXPECT_EQ(GenerateFeed(bad).status().code(), absl::StatusCode::kInvalidArgument);
+  bad = Small();
+  bad.centres = {{"Gent", {51.0543, 3.7174}, 1}};  // one town, no villages
+  EXPECT_EQ(GenerateFeed(bad).status().code(), absl::StatusCode::kInvalidArgument);
+  bad.villages_per_centre = 1;
+  EXPECT_TRUE(GenerateFeed(bad).ok());
   bad = Small();
   bad.headway_scale = 0;
   EXPECT_EQ(GenerateFeed(bad).status().code(), absl::StatusCode::kInvalidArgument);
