@@ -25,9 +25,9 @@
 //   problem.edges = {{0, 0, 80.0, Tier::kFits}, {1, 0, 70.0, Tier::kFits}};
 //   problem.barriers = {0, 3};
 //   AssignmentOptions options;
-//   options.objective = Objective::kAntiCreaming;  // 70 + 3 x 10 > 80
+//   options.objective = Objective::kAntiCreaming;  // 70 + 3 x 6 > 80
 //   ASSIGN_OR_RETURN(AssignmentResult r, Assign(problem, options));
-//   // r.placements == {{1, 0, 70.0, Tier::kFits, 100001}}, r.unassigned[0].reason ==
+//   // r.placements == {{1, 0, 70.0, Tier::kFits, 88001}}, r.unassigned[0].reason ==
 //   // UnassignedReason::kOutcompeted, r.fairness.groups[...] per barrier count.
 //   ASSIGN_OR_RETURN(ObjectiveComparison c, CompareObjectives(problem, options));
 //
@@ -66,7 +66,7 @@ struct AssignmentProblem {
   // the fairness report and the anti-creaming bonus, each 0..kBarrierKinds.
   std::vector<int> barriers;
   // Per participant (size P), or empty: months since registration as a job seeker,
-  // >= 0. The participant model has no such field; the caller supplies it when known.
+  // >= 0 (WaitingMonthsOf in assignment/selection.h, from Participant::job_seeker_since).
   std::vector<int> waiting_months;
 
   int vacancies() const { return static_cast<int>(capacity.size()); }
@@ -76,9 +76,14 @@ enum class Objective : int { kMatchQuality = 0, kAntiCreaming };
 std::string_view ObjectiveName(Objective o);  // "match_quality", "anti_creaming"
 
 // The anti-creaming bonus, in score points added to every eligible edge of a person.
+// The barrier defaults are calibrated on the synthetic 100k population
+// (docs/assignment.md "Calibration": the smallest weight per barrier, on a 0.5 grid,
+// at which people with 3+ barriers get at least 4/5 of their proportional share of the
+// placements, no group with fewer barriers falls below 4/5 of the overall assigned
+// share, and at most 3 % of the match score is given up).
 struct AntiCreamingWeights {
-  double per_barrier = 10;         // >= 0
-  int max_barriers = 4;            // barriers above this add nothing more, >= 0
+  double per_barrier = 6;          // >= 0
+  int max_barriers = 6;            // barriers above this add nothing more, >= 0
   double per_waiting_month = 0.5;  // >= 0 (only with waiting_months)
   int max_waiting_months = 24;     // >= 0
 };

@@ -97,6 +97,9 @@ double Since(std::chrono::steady_clock::time_point t0) {
 
 // Groups that count for the adverse-impact ratio: at least 1 % of the pool.
 constexpr double kMinGroupShare = 0.01;
+// "Many barriers": the groups the plain optimum serves below proportion on the
+// synthetic population (3, 4 and 5 barriers; docs/assignment.md "Calibration").
+constexpr int kHighBarriers = 3;
 
 // The share of a group that was assigned: of its whole pool, or of those with at least
 // one eligible candidate vacancy (the people the optimiser could place at all).
@@ -144,21 +147,24 @@ int Sweep(const Flags& f, const AssignmentProblem& problem, const AssignmentResu
     std::printf("\ncalibration sweep (max_barriers %d, no waiting time): assigned share of %s\n",
                 f.max_barriers, of_eligible ? "the eligible members" : "the pool");
     std::printf("%11s", "per_barrier");
-    for (const FairnessGroup& g : quality.fairness.groups) std::printf(" %6d b.", g.barriers);
-    std::printf(" %6s %9s %9s %7s %8s %7s\n", "AIR", "assigned", "mean sc.", "cost %", "b>=3 rep",
-                "solve s");
+    for (const FairnessGroup& g : quality.fairness.groups) {
+      std::printf(" %6d b.", g.barriers);
+    }
+    std::printf(" %6s %9s %9s %7s %8s %8s %7s\n", "AIR", "assigned", "mean sc.", "cost %",
+                "b>=3 rep", "b<3 min", "solve s");
     for (const Row& row : rows) {
       const AssignmentResult& r = row.result;
       std::printf("%11.2f", row.weight);
-      for (const FairnessGroup& g : r.fairness.groups)
+      for (const FairnessGroup& g : r.fairness.groups) {
         std::printf(" %7.1f%%", 100 * Share(g, of_eligible));
-      // Representation of the people with 3 or more barriers: their share of the
-      // assigned / their share of the pool (or of the eligible).
+      }
+      // Representation of the people with many barriers: their share of the assigned /
+      // their share of the pool (or of the eligible); 1 = proportional.
       int64_t high_pool = 0, high_assigned = 0, all_pool = 0;
       for (const FairnessGroup& g : r.fairness.groups) {
         const int base = of_eligible ? g.with_eligible_vacancy : g.pool;
         all_pool += base;
-        if (g.barriers >= 3) {
+        if (g.barriers >= kHighBarriers) {
           high_pool += base;
           high_assigned += g.assigned;
         }
@@ -167,16 +173,29 @@ int Sweep(const Flags& f, const AssignmentProblem& problem, const AssignmentResu
                              ? 0.0
                              : (static_cast<double>(high_assigned) / r.assigned_participants) /
                                    (static_cast<double>(high_pool) / all_pool);
+      // The groups with fewer barriers: their lowest share relative to the overall one
+      // (below 0.8 the correction has gone too far: "reverse creaming").
+      const double overall =
+          all_pool == 0 ? 0.0 : static_cast<double>(r.assigned_participants) / all_pool;
+      double low_min = 0;
+      bool first = true;
+      for (const FairnessGroup& g : r.fairness.groups) {
+        if (g.barriers >= kHighBarriers || g.pool_share < kMinGroupShare) continue;
+        const double ratio = overall > 0 ? Share(g, of_eligible) / overall : 0.0;
+        low_min = first ? ratio : std::min(low_min, ratio);
+        first = false;
+      }
       const double lost = quality.total_score - r.total_score;
-      std::printf(" %6.3f %9d %9.2f %6.2f%% %8.2f %7.2f\n",
+      std::printf(" %6.3f %9d %9.2f %6.2f%% %8.3f %8.3f %7.2f\n",
                   AdverseImpactRatio(r.fairness, of_eligible), r.assigned_participants,
                   r.placements.empty() ? 0.0 : r.total_score / r.placements.size(),
-                  100.0 * lost / std::max(1.0, quality.total_score), rep, row.solve_s);
+                  100.0 * lost / std::max(1.0, quality.total_score), rep, low_min, row.solve_s);
     }
   }
   std::printf("pool share: ");
-  for (const FairnessGroup& g : quality.fairness.groups)
+  for (const FairnessGroup& g : quality.fairness.groups) {
     std::printf(" %7.1f%%", 100 * g.pool_share);
+  }
   std::printf("\neligible:   ");
   for (const FairnessGroup& g : quality.fairness.groups) {
     std::printf(" %7.1f%%", 100.0 * g.with_eligible_vacancy / std::max(1, g.pool));

@@ -237,6 +237,31 @@ TEST(AssignTest, AntiCreamingRaisesTheHighBarrierShare) {
   }
 }
 
+// The header's example with the calibrated defaults (6 points per barrier, all six
+// barriers counted): 70 + 3 x 6 beats 80; a fifth and sixth barrier still count.
+TEST(AssignTest, DefaultAntiCreamingWeights) {
+  AssignmentProblem problem;
+  problem.participants = 2;
+  problem.capacity = {1};
+  problem.edges = {{0, 0, 80.0, Tier::kFits}, {1, 0, 70.0, Tier::kFits}};
+  problem.barriers = {0, 3};
+  AssignmentOptions options;
+  options.objective = Objective::kAntiCreaming;
+  absl::StatusOr<AssignmentResult> r = Assign(problem, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(r->placements, ElementsAre(Placement{1, 0}));
+  EXPECT_EQ(r->placements[0].weight, 88001);
+  ASSERT_EQ(r->unassigned.size(), 1u);
+  EXPECT_EQ(r->unassigned[0].reason, UnassignedReason::kOutcompeted);
+  // 4 vs 6 barriers: 50 + 24 < 40 + 36.
+  problem.edges = {{0, 0, 50.0, Tier::kFits}, {1, 0, 40.0, Tier::kFits}};
+  problem.barriers = {4, 6};
+  r = Assign(problem, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(r->placements, ElementsAre(Placement{1, 0}));
+  EXPECT_EQ(r->objective, 76001);
+}
+
 TEST(AssignTest, WaitingTimeBonusBreaksTheTie) {
   AssignmentProblem problem;
   problem.participants = 2;
