@@ -711,11 +711,33 @@ void Ranker::CompleteCandidates(int i, Worker& w) {
     w.order.push_back(
         {c.tier_bound, c.score_bound, v_rank_[static_cast<size_t>(c.q)], static_cast<int32_t>(k)});
   }
-  std::sort(w.order.begin(), w.order.end(), EntryBetter());
   const ParticipantFeatures& pfeat = pf_[ii];
   Heap& p_heap = p_heaps_[ii];
   const int32_t prank = p_rank_[ii], pidx = p_input_[ii];
-  for (const Entry& e : w.order) {
+  // The best few sorted first; of the rest, only those that can still enter a heap
+  // after them (the order among the completed ones is then best bound first too).
+  constexpr size_t kFirst = 32;
+  if (w.order.size() > kFirst) {
+    std::nth_element(w.order.begin(), w.order.begin() + kFirst, w.order.end(), EntryBetter());
+  }
+  const size_t first = std::min(kFirst, w.order.size());
+  std::sort(w.order.begin(), w.order.begin() + static_cast<std::ptrdiff_t>(first), EntryBetter());
+  bool rest_sorted = first == w.order.size();
+  for (size_t k = 0; k < w.order.size(); ++k) {
+    if (k == first && !rest_sorted) {
+      auto keep_end = std::remove_if(
+          w.order.begin() + static_cast<std::ptrdiff_t>(first), w.order.end(), [&](const Entry& e) {
+            const Candidate& c = w.candidates[static_cast<size_t>(e.index)];
+            const size_t qq = static_cast<size_t>(c.q);
+            return !p_heap.WouldKeep({c.tier_bound, c.score_bound, v_rank_[qq], v_input_[qq]}) &&
+                   !w.VKeeps(qq, {c.tier_bound, c.score_bound, prank, pidx});
+          });
+      w.order.erase(keep_end, w.order.end());
+      std::sort(w.order.begin() + static_cast<std::ptrdiff_t>(first), w.order.end(), EntryBetter());
+      rest_sorted = true;
+      if (k >= w.order.size()) break;
+    }
+    const Entry& e = w.order[k];
     const Candidate& c = w.candidates[static_cast<size_t>(e.index)];
     const size_t qq = static_cast<size_t>(c.q);
     const int32_t vrank = v_rank_[qq], vidx = v_input_[qq];

@@ -507,9 +507,16 @@ HardAbilities HardAbilitiesOf(const ParticipantFeatures& p) {
 }
 
 std::array<uint64_t, 3> HoursTouched(const WeekMask& m) {
+  // Quarter q is bit q % 64 of word q / 64, so the four quarters of an hour are one
+  // nibble of one word.
+  static_assert(kQuartersPerWeek == 4 * 168, "four quarters per hour");
+  const auto& words = m.words();
   std::array<uint64_t, 3> out{};
-  for (int q = 0; q < kQuartersPerWeek; ++q) {
-    if (m.Test(q)) out[static_cast<size_t>(q / 4 / 64)] |= uint64_t{1} << ((q / 4) % 64);
+  for (int h = 0; h < 168; ++h) {
+    const int q = 4 * h;
+    if ((words[static_cast<size_t>(q / 64)] >> (q % 64)) & 0xF) {
+      out[static_cast<size_t>(h / 64)] |= uint64_t{1} << (h % 64);
+    }
   }
   return out;
 }

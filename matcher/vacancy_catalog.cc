@@ -14,12 +14,20 @@ namespace {
 
 // The grid square of a point: about VacancyCatalog::kGridKm on a side in Flanders
 // (latitude steps of kGridKm / 111.2 degrees, longitude steps of kGridKm / 70).
-uint64_t GridSquare(GeoPoint g) {
+// `transport`: the cell of the vacancies that offer a transport accommodation.
+uint64_t GridSquare(GeoPoint g, bool transport) {
   const double lat_step = VacancyCatalog::kGridKm / 111.2;
   const double lon_step = VacancyCatalog::kGridKm / 70.0;
   const int64_t y = static_cast<int64_t>(std::floor(g.lat / lat_step));
   const int64_t x = static_cast<int64_t>(std::floor(g.lon / lon_step));
-  return (static_cast<uint64_t>(y) << 32) ^ static_cast<uint64_t>(static_cast<uint32_t>(x));
+  return ((static_cast<uint64_t>(y) << 32) ^ static_cast<uint64_t>(static_cast<uint32_t>(x))) * 2 +
+         (transport ? 1 : 0);
+}
+
+bool OffersTransport(uint32_t offers) {
+  return (offers & (AccommodationBit(Accommodation::kCompanyTransport) |
+                    AccommodationBit(Accommodation::kCarpool) |
+                    AccommodationBit(Accommodation::kBikeLease))) != 0;
 }
 
 void AddToCell(const CatalogHot& h, VacancyCatalog::Snapshot::Cell* cell) {
@@ -143,10 +151,14 @@ void SortPrefix(std::vector<T>* v, int prefix, Less less) {
 
 // Coverage of requirement columns from a dense best-credit vector: the exact (double)
 // sum over the columns, then CoverageRatio as everywhere in the matcher.
-float CoverageOf(const std::vector<int>& columns, const std::vector<float>& best) {
+float CoverageOf(const int32_t* columns, uint32_t count, const std::vector<float>& best) {
   double sum = 0;
-  for (int c : columns) sum += static_cast<double>(best[static_cast<size_t>(c)]);
-  return CoverageRatio(sum, static_cast<int>(columns.size()));
+  for (uint32_t k = 0; k < count; ++k)
+    sum += static_cast<double>(best[static_cast<size_t>(columns[k])]);
+  return CoverageRatio(sum, static_cast<int>(count));
+}
+float CoverageOf(const std::vector<int>& columns, const std::vector<float>& best) {
+  return CoverageOf(columns.data(), static_cast<uint32_t>(columns.size()), best);
 }
 
 }  // namespace
@@ -278,13 +290,20 @@ void VacancyCatalog::SetSlotLocked(size_t slot, std::shared_ptr<const CatalogVac
         old.slots.begin());
     old.slots.erase(old.slots.begin() + static_cast<std::ptrdiff_t>(at));
     old.hot.erase(old.hot.begin() + static_cast<std::ptrdiff_t>(at));
+    old.entries.erase(old.entries.begin() + static_cast<std::ptrdiff_t>(at));
+    old.essential.erase(old.essential.begin() + static_cast<std::ptrdiff_t>(at));
+    const uint32_t b = old.column_begin[at], e = old.column_begin[at + 1];
+    old.columns.erase(old.columns.begin() + b, old.columns.begin() + e);
+    old.column_begin.erase(old.column_begin.begin() + static_cast<std::ptrdiff_t>(at) + 1);
+    for (size_t j = at + 1; j < old.column_begin.size(); ++j) old.column_begin[j] -= e - b;
     old.box = RadianBox();
     old.shared_ride = old.bike_lease = false;
     for (const CatalogHot& h : old.hot) AddToCell(h, &old);
     cell_of_slot_[slot] = -1;
   }
   if (entry != nullptr) {
-    const uint64_t square = GridSquare(entry->site->location.point);
+    const uint64_t square =
+        GridSquare(entry->site->location.point, OffersTransport(entry->features.offers));
     auto [it, inserted] = cell_of_square_.try_emplace(square, cells_.size());
     if (inserted) {
       cells_.push_back(std::make_shared<Snapshot::Cell>());
@@ -293,6 +312,13 @@ void VacancyCatalog::SetSlotLocked(size_t slot, std::shared_ptr<const CatalogVac
     Snapshot::Cell& cell = MutableCellLocked(it->second);
     cell.slots.push_back(static_cast<uint32_t>(slot));
     cell.hot.push_back(hot);
+    cell.entries.push_back(entry.get());
+    cell.essential.push_back(static_cast<uint16_t>(entry->essential_columns.size()));
+    cell.columns.insert(cell.columns.end(), entry->essential_columns.begin(),
+                        entry->essential_columns.end());
+    cell.columns.insert(cell.columns.end(), entry->optional_columns.begin(),
+                        entry->optional_columns.end());
+    cell.column_begin.push_back(static_cast<uint32_t>(cell.columns.size()));
     AddToCell(hot, &cell);
     cell_of_slot_[slot] = static_cast<int32_t>(it->second);
   }
@@ -347,6 +373,13 @@ std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
 
   std::vector<CatalogMatch> out;
   CatalogRankStats st;
+  struct Pending {
+    size_t i;
+    double km;
+    bool far;
+  };
+  constexpr size_t kBatch = 16;
+  std::array<Pending, kBatch> batch;
   for (const auto& cell : snapshot.cells()) {
     const size_t n = cell->slots.size();
     if (n == 0) continue;
@@ -361,9 +394,36 @@ std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
         continue;
       }
     }
+    // The scan reads the summaries only; the pairs that may pass the filter are
+    // collected a few at a time, their entries prefetched, then evaluated (the entries
+    // are spread over the heap: waiting for each in turn was most of a call's time).
+    size_t pending = 0;
+    auto evaluate_pending = [&] {
+      for (size_t k = 0; k < pending; ++k) {
+        const char* e = reinterpret_cast<const char*>(cell->entries[batch[k].i]);
+        for (size_t line = 0; line < sizeof(CatalogVacancy); line += 64) {
+          __builtin_prefetch(e + line);
+        }
+      }
+      for (size_t k = 0; k < pending; ++k) {
+        const size_t i = batch[k].i;
+        const CatalogVacancy& e = *cell->entries[i];
+        const uint32_t b = cell->column_begin[i], o = b + cell->essential[i],
+                       end = cell->column_begin[i + 1];
+        const float ce = CoverageOf(&cell->columns[b], o - b, best);
+        const float co = CoverageOf(&cell->columns[o], end - o, best);
+        CatalogMatch m;
+        if (!EvaluateFiltered(pf, e.features, ce, co, bound, batch[k].km, batch[k].far, travel,
+                              params, resolved, &m.tier, &m.score, &m.parts, &m.commute_mode,
+                              &m.commute_minutes)) {
+          continue;
+        }
+        m.entry = &e;
+        out.push_back(std::move(m));
+      }
+      pending = 0;
+    };
     for (size_t i = 0; i < n; ++i) {
-      // The scan reads the slot summaries only; the entry is read for pairs that may
-      // pass the filter.
       const CatalogHot& h = cell->hot[i];
       ++st.scanned;
       if (!resolved.VacancyOk(h.sector, h.outcome)) {
@@ -383,17 +443,10 @@ std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
         continue;
       }
       ++st.evaluated;
-      const CatalogVacancy& e = snapshot.entry(cell->slots[i]);
-      const float ce = CoverageOf(e.essential_columns, best);
-      const float co = CoverageOf(e.optional_columns, best);
-      CatalogMatch m;
-      if (!EvaluateFiltered(pf, e.features, ce, co, bound, km, far, travel, params, resolved,
-                            &m.tier, &m.score, &m.parts, &m.commute_mode, &m.commute_minutes)) {
-        continue;
-      }
-      m.entry = &e;
-      out.push_back(std::move(m));
+      batch[pending++] = {i, km, far};
+      if (pending == kBatch) evaluate_pending();
     }
+    evaluate_pending();
   }
   st.passed = static_cast<int64_t>(out.size());
   if (stats != nullptr) *stats = st;

@@ -141,12 +141,21 @@ class VacancyCatalog {
     const CatalogVacancy& entry(uint32_t slot) const {
       return *chunks_[slot / kChunkSize]->entries[slot % kChunkSize];
     }
-    // One grid square: the slots of the vacancies whose site lies in it (any order),
-    // their summaries, the bounding box of their sites and which transport
-    // accommodations some of them offer. Cells may be empty.
+    // One grid square, for the vacancies that offer a transport accommodation
+    // (company transport, carpool, bike lease) or for those that do not (two cells per
+    // square, so that the far reach of shared rides does not keep the others): the
+    // slots of the vacancies whose site lies in it (any order), their summaries, their
+    // entries and need columns (so that the scan and the coverage read contiguous
+    // memory), the bounding box of their sites and which transport accommodations some
+    // of them offer. Cells may be empty.
     struct Cell {
       std::vector<uint32_t> slots;
-      std::vector<CatalogHot> hot;  // hot[i] describes slots[i]
+      std::vector<CatalogHot> hot;                 // hot[i] describes slots[i]
+      std::vector<const CatalogVacancy*> entries;  // entries[i] of slots[i], alive in the
+                                                   // snapshot's chunks
+      std::vector<uint32_t> column_begin{0};       // CSR: vacancy i's need columns are
+      std::vector<int32_t> columns;                // columns[column_begin[i]..[i+1]),
+      std::vector<uint16_t> essential;             // the first essential[i] essential
       RadianBox box;
       bool shared_ride = false;  // company transport or a carpool offered
       bool bike_lease = false;
