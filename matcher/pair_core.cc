@@ -719,10 +719,13 @@ PairNumbers CompletePair(const ParticipantFeatures& pf, const VacancyFeatures& v
     const Participant& p = *pf.participant;
     const bool flexible = offers(Accommodation::kFlexibleStart);
     const int step = std::max(1, params.flexible_start_step_minutes);
-    const std::vector<WeeklySpan>& shifts = *v.shifts;
+    // The vacancy's shifts are the first shift_masks.size() commute shifts (those add a
+    // default shift only when the vacancy has none): the features' own copy, without
+    // reading the vacancy record.
+    const size_t num_shifts = v.shift_masks.size();
     CareMinutes care_minutes(p, v.site, travel_mode, travel);
-    for (size_t i = 0; i < shifts.size(); ++i) {
-      const WeeklySpan& sh = shifts[i];
+    for (size_t i = 0; i < num_shifts; ++i) {
+      const WeeklySpan& sh = v.commute_shifts[i];
       const bool avail_ok = pf.always_available || v.shift_masks[i].Within(pf.availability);
       const bool care_open = pf.has_childcare && DayBit(pf.care_days, sh.day);
       const bool care_ok = !care_open || !CareProblem(p, sh, care_minutes);

@@ -405,6 +405,12 @@ std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
           __builtin_prefetch(e + line);
         }
       }
+      // Then what the features point to (the shifts, read by the completion).
+      for (size_t k = 0; k < pending; ++k) {
+        const VacancyFeatures& f = cell->entries[batch[k].i]->features;
+        __builtin_prefetch(f.commute_shifts.data());
+        __builtin_prefetch(f.shift_masks.data());
+      }
       for (size_t k = 0; k < pending; ++k) {
         const size_t i = batch[k].i;
         const CatalogVacancy& e = *cell->entries[i];
