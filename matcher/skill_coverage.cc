@@ -48,8 +48,13 @@ int NeedSpace::Add(const std::string& uri, int level) {
   uris_.push_back(uri);
   levels_.push_back(level);
   cols.push_back(col);
-  int index = credit_.Index(uri);
-  if (index >= 0) by_index_[index].push_back(col);
+  const int index = credit_.Index(uri);
+  if (index >= 0) {
+    if (static_cast<size_t>(index) >= by_index_.size()) {
+      by_index_.resize(static_cast<size_t>(index) + 1);
+    }
+    by_index_[static_cast<size_t>(index)].push_back(col);
+  }
   return col;
 }
 
@@ -59,8 +64,8 @@ const std::vector<int>& NeedSpace::ColumnsOfUri(const std::string& uri) const {
 }
 
 const std::vector<int>& NeedSpace::ColumnsOfIndex(int skill) const {
-  auto it = by_index_.find(skill);
-  return it == by_index_.end() ? NoColumns() : it->second;
+  if (skill < 0 || static_cast<size_t>(skill) >= by_index_.size()) return NoColumns();
+  return by_index_[static_cast<size_t>(skill)];
 }
 
 BestCredit ComputeBestCredit(const Participant& participant, const NeedSpace& space,

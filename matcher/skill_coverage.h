@@ -68,7 +68,9 @@ class NeedSpace {
   std::vector<std::string> uris_;
   std::vector<int> levels_;
   std::unordered_map<std::string, std::vector<int>> by_uri_;
-  std::unordered_map<int, std::vector<int>> by_index_;
+  // By dense skill index (SkillCredit::Index), up to the largest index needed: the
+  // best-credit scatter looks up every related skill of every participant skill.
+  std::vector<std::vector<int>> by_index_;
 };
 
 // The best credit per column for one participant, and which of the participant's

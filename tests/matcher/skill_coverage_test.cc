@@ -84,6 +84,20 @@ TEST_F(CoverageTest, OneParticipantManyVacancies) {
   EXPECT_FLOAT_EQ(best.level_factor[static_cast<size_t>(meals2)], 0.5f);
 }
 
+TEST_F(CoverageTest, ColumnsByUriAndByDenseIndex) {
+  NeedSpace space(credit_);
+  const int meals2 = space.Add("s/meals", 2);
+  const int meals3 = space.Add("s/meals", 3);
+  const int unknown = space.Add("s/not-in-the-credit", 1);
+  EXPECT_EQ(space.Add("s/meals", 2), meals2);  // the same column again
+  EXPECT_EQ(space.ColumnsOfUri("s/meals"), (std::vector<int>{meals2, meals3}));
+  EXPECT_EQ(space.ColumnsOfIndex(credit_.Index("s/meals")), (std::vector<int>{meals2, meals3}));
+  EXPECT_EQ(space.ColumnsOfUri("s/not-in-the-credit"), (std::vector<int>{unknown}));
+  EXPECT_TRUE(space.ColumnsOfIndex(credit_.Index("s/cook")).empty());  // not needed
+  EXPECT_TRUE(space.ColumnsOfIndex(-1).empty());
+  EXPECT_TRUE(space.ColumnsOfIndex(1000000).empty());
+}
+
 TEST_F(CoverageTest, ManyParticipantsOneVacancyMatchesThePerParticipantPath) {
   Vacancy v = WithSkills({{"s/meals", 2, true}, {"s/clean", 1, true}, {"s/cook", 3, false}});
   NeedSpace space(credit_);
