@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/transit.h"
 
 namespace {
 
@@ -17,6 +18,8 @@ Server and store (local, on a SQLite file):
   carvematch keys list [--db FILE]
   carvematch keys revoke KEY_ID [--db FILE]
   carvematch taxonomy import ZIP_OR_FOLDER [--db FILE]  load an official ESCO CSV release
+  carvematch transit import FEED.zip [FEED2.zip ...] [--name N] [--db FILE]
+                                                        load GTFS public-transport feeds
   carvematch demo [--db FILE]                           load the demo data and show it
 
 Client (talks to a server: --server HOST:PORT or $CARVEMATCH_SERVER,
@@ -69,6 +72,7 @@ int main(int argc, char** argv) {
   if (command == "serve") return carvematch::ServeCommand(rest);
   if (command == "keys") return carvematch::KeysCommand(rest);
   if (command == "taxonomy") return carvematch::TaxonomyCommand(rest);
+  if (command == "transit") return carvematch::TransitCommand(rest);
   if (command == "import") return carvematch::ImportCommand(rest);
   if (command == "list") return carvematch::ListCommand(rest);
   if (command == "get") return carvematch::GetCommand(rest);

@@ -1,6 +1,7 @@
 // Everything a carvematch server process holds: the store, the taxonomy (the one
 // imported into the store, else the ESCO extract shipped in data/esco), the travel
-// model and the matcher, wired into the services' context.
+// model (timetable-aware when a public-transport timetable was imported) and the
+// matcher, wired into the services' context.
 #ifndef CARVEMATCH_CLI_RUNTIME_H_
 #define CARVEMATCH_CLI_RUNTIME_H_
 
@@ -11,10 +12,12 @@
 #include "matcher/matcher.h"
 #include "matcher/taxonomy_credit.h"
 #include "mobility/travel.h"
+#include "routing/raptor.h"
 #include "services/context.h"
 #include "services/match_index.h"
 #include "storage/sqlite_repository.h"
 #include "taxonomy/taxonomy.h"
+#include "transit/timetable.h"
 
 namespace carvematch {
 
@@ -29,9 +32,16 @@ class Runtime {
   const Taxonomy& taxonomy() const { return *taxonomy_; }
 
  private:
+  absl::Status LoadTransit(const std::string& db_path, std::ostream& log);
+
   std::unique_ptr<SqliteRepository> repository_;
   std::unique_ptr<Taxonomy> taxonomy_;
-  std::unique_ptr<TravelModel> travel_;
+  // Public transport: the stored timetable "default" when one was imported
+  // (`carvematch transit import`); travel_ is then a commute::TransitTravel over it, else
+  // the geometric TravelModel.
+  std::unique_ptr<transit::Timetable> timetable_;
+  std::unique_ptr<routing::TransitNetwork> network_;
+  std::unique_ptr<TravelTimeEstimator> travel_;
   std::unique_ptr<TaxonomyCredit> credit_;
   std::unique_ptr<Matcher> matcher_;
   std::unique_ptr<MatchIndex> index_;

@@ -467,13 +467,14 @@ MatchResult Matcher::Evaluate(const Participant& p, const Vacancy& v, const Empl
         }
       }
     }
-    // The public-transport trip behind the answer, when the estimator plans trips.
+    // The public-transport trip behind the answer, when the estimator plans trips: when
+    // public transport is the commute, or when the commute does not simply work.
     const std::vector<TransportMode> usable = UsableModes(p);
-    if (std::find(usable.begin(), usable.end(), TransportMode::kPublicTransport) != usable.end()) {
-      absl::StrAppend(
-          &commute.message,
-          PublicTransportNote(travel_, params_, v, home, work, commute_shifts, max_commute,
-                              commute.mode == TransportMode::kPublicTransport));
+    const bool pt_used = commute.mode == TransportMode::kPublicTransport;
+    if ((pt_used || commute.status != ItemStatus::kOk) &&
+        std::find(usable.begin(), usable.end(), TransportMode::kPublicTransport) != usable.end()) {
+      absl::StrAppend(&commute.message, PublicTransportNote(travel_, params_, v, home, work,
+                                                            commute_shifts, max_commute, pt_used));
     }
     items.Add("commute", commute.status, commute.message, commute.acc);
     r.commute_mode = commute.mode;
