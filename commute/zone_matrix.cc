@@ -259,6 +259,12 @@ absl::StatusOr<ZoneMatrix> ZoneMatrix::Build(const TransitTravel& exact,
   const routing::AccessOptions& access = exact.options().access;
   const int max_transfers = exact.options().max_transfers;
 
+  // Each zone's access stops, looked up once for all searches.
+  std::vector<std::vector<routing::StopSeconds>> zone_access(m.zone_points_.size());
+  for (size_t z = 0; z < m.zone_points_.size(); ++z) {
+    zone_access[z] = exact.network().AccessStops(m.zone_points_[z], access);
+  }
+
   struct Row {
     uint64_t key;
     std::vector<std::pair<uint32_t, uint8_t>> entries;
@@ -292,16 +298,24 @@ absl::StatusOr<ZoneMatrix> ZoneMatrix::Build(const TransitTravel& exact,
         }
         for (uint32_t z : near) {
           ++lookups[static_cast<size_t>(t)];
-          int64_t seconds;
+          // Walking the whole way, as the point queries allow.
+          const double meters = HaversineKm(site, m.zone_points_[z]) * 1000.0;
+          const int64_t direct = meters <= access.max_meters
+                                     ? static_cast<int64_t>(access.SecondsFor(meters))
+                                     : int64_t{1} << 40;
+          int64_t seconds = direct;
           if (b.leg == TripLeg::kToShift) {
-            const routing::Seconds dep = router->DepartureFromPoint(m.zone_points_[z], access);
-            if (dep == routing::kNoDeparture) continue;
-            seconds = static_cast<int64_t>(t0) - dep;
+            const routing::Seconds dep = router->DepartureVia(zone_access[z]);
+            if (dep != routing::kNoDeparture) {
+              seconds = std::min(seconds, static_cast<int64_t>(t0) - dep);
+            }
           } else {
-            const routing::Seconds arr = router->ArrivalAtPoint(m.zone_points_[z], access);
-            if (arr == routing::kUnreachable) continue;
-            seconds = static_cast<int64_t>(arr) - t0;
+            const routing::Seconds arr = router->ArrivalVia(zone_access[z]);
+            if (arr != routing::kUnreachable) {
+              seconds = std::min(seconds, static_cast<int64_t>(arr) - t0);
+            }
           }
+          if (seconds >= (int64_t{1} << 40)) continue;
           const int64_t minutes = -FloorDiv(-seconds, 60);
           if (minutes <= options.max_minutes) {
             row.entries.push_back({z, static_cast<uint8_t>(std::max<int64_t>(0, minutes))});

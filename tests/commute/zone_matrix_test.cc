@@ -108,6 +108,32 @@ TEST_F(ZoneMatrixTest, ZonesRowsAndAnswers) {
       std::nullopt);
 }
 
+TEST_F(ZoneMatrixTest, AnswersAreTheExactOnesForTheZonesPointPlusRounding) {
+  ZoneMatrix m = Build();
+  // The zone's point is the mean of its two points; weekdays are read on the Tuesday.
+  const GeoPoint mean{(kStation.lat + kNearStation.lat) / 2, (kStation.lon + kNearStation.lon) / 2};
+  auto exact_tuesday = [&](int minute, TripLeg leg) {
+    return *Exact(mean, {Weekday::kTuesday, minute, minute}, leg);
+  };
+  int there = -1, back = -1;
+  // Band-aligned: Monday 08:00-16:00.
+  const WeeklySpan aligned{Weekday::kMonday, 8 * 60, 16 * 60};
+  ASSERT_EQ(m.Lookup(kZoneNord, kNearStation, aligned, TripLeg::kToShift, &there),
+            ZoneMatrix::Answer::kMinutes);
+  EXPECT_EQ(there, exact_tuesday(8 * 60, TripLeg::kToShift));
+  ASSERT_EQ(m.Lookup(kZoneNord, kNearStation, aligned, TripLeg::kFromShift, &back),
+            ZoneMatrix::Answer::kMinutes);
+  EXPECT_EQ(back, exact_tuesday(16 * 60, TripLeg::kFromShift));
+  // Tuesday 08:05-16:05: the 08:00 band + 5 min there, the 16:15 band + 10 min back.
+  const WeeklySpan off{Weekday::kTuesday, 8 * 60 + 5, 16 * 60 + 5};
+  ASSERT_EQ(m.Lookup(kZoneNord, kNearStation, off, TripLeg::kToShift, &there),
+            ZoneMatrix::Answer::kMinutes);
+  EXPECT_EQ(there, exact_tuesday(8 * 60, TripLeg::kToShift) + 5);
+  ASSERT_EQ(m.Lookup(kZoneNord, kNearStation, off, TripLeg::kFromShift, &back),
+            ZoneMatrix::Answer::kMinutes);
+  EXPECT_EQ(back, exact_tuesday(16 * 60 + 15, TripLeg::kFromShift) + 10);
+}
+
 TEST_F(ZoneMatrixTest, UnknownSiteZoneOrBandAsksTheExactRouter) {
   ZoneMatrix m = Build();
   ZoneMatrixTravel fast(m, exact_);
