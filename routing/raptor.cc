@@ -188,15 +188,61 @@ void FillRouteSpans(const transit::Timetable& t, internal::Layout* layout) {
     span.min_departure = count > 0 ? lo : 0;
     span.max_departure = count > 0 ? hi : -1;
   }
-  layout->by_position.resize(t.stop_times.size());
+  layout->departures_by_position.resize(t.stop_times.size());
   for (const transit::Route& route : t.routes) {
     for (uint32_t k = 0; k < route.num_trips; ++k) {
       for (uint32_t i = 0; i < route.num_stops; ++i) {
-        layout->by_position[route.first_stop_time + i * route.num_trips + k] =
-            layout->stop_times[route.first_stop_time + k * route.num_stops + i];
+        layout->departures_by_position[route.first_stop_time + i * route.num_trips + k] =
+            layout->stop_times[route.first_stop_time + k * route.num_stops + i].departure;
       }
     }
   }
+}
+
+// The index of (x, y) along a Hilbert curve over a 2^16 x 2^16 grid.
+uint64_t HilbertIndex(uint32_t x, uint32_t y) {
+  uint64_t d = 0;
+  for (uint32_t half = 1u << 15; half > 0; half >>= 1) {
+    const uint32_t rx = (x & half) ? 1 : 0;
+    const uint32_t ry = (y & half) ? 1 : 0;
+    d += static_cast<uint64_t>(half) * half * ((3 * rx) ^ ry);
+    if (ry == 0) {
+      if (rx == 1) {
+        x = (half - 1) - (x & (half - 1));
+        y = (half - 1) - (y & (half - 1));
+      }
+      std::swap(x, y);
+    }
+  }
+  return d;
+}
+
+// Stops ordered along a Hilbert curve over their coordinates (ties by index): the stops
+// of a route and the ends of a footpath get nearby numbers, so a query's label reads and
+// writes stay within few cache lines.
+std::vector<StopIndex> HilbertOrder(const std::vector<transit::Stop>& stops) {
+  std::vector<StopIndex> order(stops.size());
+  for (size_t i = 0; i < stops.size(); ++i) order[i] = static_cast<StopIndex>(i);
+  if (stops.empty()) return order;
+  double min_lat = 90, max_lat = -90, min_lon = 180, max_lon = -180;
+  for (const transit::Stop& s : stops) {
+    min_lat = std::min(min_lat, s.point.lat);
+    max_lat = std::max(max_lat, s.point.lat);
+    min_lon = std::min(min_lon, s.point.lon);
+    max_lon = std::max(max_lon, s.point.lon);
+  }
+  const double span = std::max({max_lat - min_lat, max_lon - min_lon, 1e-9});
+  auto cell = [&](double v, double lo) {
+    const double c = (v - lo) / span * 65535.0;
+    return static_cast<uint32_t>(std::clamp(c, 0.0, 65535.0));
+  };
+  std::vector<uint64_t> key(stops.size());
+  for (size_t i = 0; i < stops.size(); ++i) {
+    key[i] = HilbertIndex(cell(stops[i].point.lon, min_lon), cell(stops[i].point.lat, min_lat));
+  }
+  std::sort(order.begin(), order.end(),
+            [&](StopIndex a, StopIndex b) { return key[a] != key[b] ? key[a] < key[b] : a < b; });
+  return order;
 }
 
 }  // namespace
@@ -205,20 +251,48 @@ TransitNetwork::TransitNetwork(const transit::Timetable& timetable, NetworkOptio
     : timetable_(timetable), options_(options), grid_(timetable.stops, options.grid_cell_meters) {
   const transit::Timetable& t = timetable_;
   const size_t n = t.num_stops();
-  // Forward: the timetable's own arrays.
-  forward_.sign = 1;
-  forward_.route_stops = t.route_stops.data();
-  forward_.route_stop_flags = t.route_stop_flags.data();
-  forward_.stop_times = t.stop_times.data();
-  forward_.stop_route_offsets = t.stop_route_offsets.data();
-  forward_.stop_routes = t.stop_routes.data();
-  forward_.footpath_offsets = t.footpath_offsets.data();
-  forward_.footpaths = t.footpaths.data();
-  forward_.trip_service.resize(t.trips.size());
-  for (size_t k = 0; k < t.trips.size(); ++k) forward_.trip_service[k] = t.trips[k].service;
-  FillRouteSpans(t, &forward_);
+  to_external_ = HilbertOrder(t.stops);
+  to_internal_.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) to_internal_[to_external_[i]] = static_cast<StopIndex>(i);
 
-  // Backward: time-reversed copy.
+  // Forward: the timetable's routes, trips, flags and stop times; stops renumbered.
+  internal::Layout& f = forward_;
+  f.sign = 1;
+  f.own_route_stops.resize(t.route_stops.size());
+  for (size_t k = 0; k < t.route_stops.size(); ++k) {
+    f.own_route_stops[k] = to_internal_[t.route_stops[k]];
+  }
+  f.own_stop_route_offsets.assign(n + 1, 0);
+  f.own_footpath_offsets.assign(n + 1, 0);
+  f.own_stop_routes.reserve(t.stop_routes.size());
+  f.own_footpaths.reserve(t.footpaths.size());
+  for (size_t i = 0; i < n; ++i) {
+    const StopIndex e = to_external_[i];
+    if (!t.stop_route_offsets.empty()) {
+      for (uint32_t k = t.stop_route_offsets[e]; k < t.stop_route_offsets[e + 1]; ++k) {
+        f.own_stop_routes.push_back(t.stop_routes[k]);
+      }
+    }
+    if (!t.footpath_offsets.empty()) {
+      for (uint32_t k = t.footpath_offsets[e]; k < t.footpath_offsets[e + 1]; ++k) {
+        f.own_footpaths.push_back({to_internal_[t.footpaths[k].to], t.footpaths[k].duration});
+      }
+    }
+    f.own_stop_route_offsets[i + 1] = static_cast<uint32_t>(f.own_stop_routes.size());
+    f.own_footpath_offsets[i + 1] = static_cast<uint32_t>(f.own_footpaths.size());
+  }
+  f.route_stops = f.own_route_stops.data();
+  f.route_stop_flags = t.route_stop_flags.data();
+  f.stop_times = t.stop_times.data();
+  f.stop_route_offsets = f.own_stop_route_offsets.data();
+  f.stop_routes = f.own_stop_routes.data();
+  f.footpath_offsets = f.own_footpath_offsets.data();
+  f.footpaths = f.own_footpaths.data();
+  f.trip_service.resize(t.trips.size());
+  for (size_t k = 0; k < t.trips.size(); ++k) f.trip_service[k] = t.trips[k].service;
+  FillRouteSpans(t, &f);
+
+  // Backward: time-reversed copy of the forward layout.
   internal::Layout& b = backward_;
   b.sign = -1;
   b.own_route_stops.resize(t.route_stops.size());
@@ -229,10 +303,10 @@ TransitNetwork::TransitNetwork(const transit::Timetable& timetable, NetworkOptio
     const uint32_t ns = route.num_stops, nt = route.num_trips;
     for (uint32_t i = 0; i < ns; ++i) {
       const uint32_t o = route.first_route_stop + (ns - 1 - i);
-      b.own_route_stops[route.first_route_stop + i] = t.route_stops[o];
-      const uint8_t f = t.route_stop_flags[o];
+      b.own_route_stops[route.first_route_stop + i] = f.own_route_stops[o];
+      const uint8_t fl = t.route_stop_flags[o];
       b.own_route_stop_flags[route.first_route_stop + i] = static_cast<uint8_t>(
-          ((f & kNoPickup) ? kNoDropoff : 0) | ((f & kNoDropoff) ? kNoPickup : 0));
+          ((fl & kNoPickup) ? kNoDropoff : 0) | ((fl & kNoDropoff) ? kNoPickup : 0));
     }
     for (uint32_t k = 0; k < nt; ++k) {
       const uint32_t ok = nt - 1 - k;
@@ -244,26 +318,26 @@ TransitNetwork::TransitNetwork(const transit::Timetable& timetable, NetworkOptio
       }
     }
   }
-  b.own_stop_route_offsets = t.stop_route_offsets;
-  b.own_stop_routes = t.stop_routes;
+  b.own_stop_route_offsets = f.own_stop_route_offsets;
+  b.own_stop_routes = f.own_stop_routes;
   for (transit::StopRoute& sr : b.own_stop_routes) {
     sr.position = t.routes[sr.route].num_stops - 1 - sr.position;
   }
   // Footpaths reversed: the incoming ones of each stop.
   b.own_footpath_offsets.assign(n + 1, 0);
-  for (size_t s = 0; s < n && !t.footpath_offsets.empty(); ++s) {
-    for (uint32_t k = t.footpath_offsets[s]; k < t.footpath_offsets[s + 1]; ++k) {
-      ++b.own_footpath_offsets[t.footpaths[k].to + 1];
+  for (size_t s = 0; s < n; ++s) {
+    for (uint32_t k = f.own_footpath_offsets[s]; k < f.own_footpath_offsets[s + 1]; ++k) {
+      ++b.own_footpath_offsets[f.own_footpaths[k].to + 1];
     }
   }
   for (size_t s = 0; s < n; ++s) b.own_footpath_offsets[s + 1] += b.own_footpath_offsets[s];
   b.own_footpaths.resize(b.own_footpath_offsets[n]);
   {
     std::vector<uint32_t> fill(b.own_footpath_offsets.begin(), b.own_footpath_offsets.end() - 1);
-    for (size_t s = 0; s < n && !t.footpath_offsets.empty(); ++s) {
-      for (uint32_t k = t.footpath_offsets[s]; k < t.footpath_offsets[s + 1]; ++k) {
-        const transit::Footpath& f = t.footpaths[k];
-        b.own_footpaths[fill[f.to]++] = transit::Footpath{static_cast<StopIndex>(s), f.duration};
+    for (size_t s = 0; s < n; ++s) {
+      for (uint32_t k = f.own_footpath_offsets[s]; k < f.own_footpath_offsets[s + 1]; ++k) {
+        const transit::Footpath& fp = f.own_footpaths[k];
+        b.own_footpaths[fill[fp.to]++] = transit::Footpath{static_cast<StopIndex>(s), fp.duration};
       }
     }
   }
@@ -275,10 +349,6 @@ TransitNetwork::TransitNetwork(const transit::Timetable& timetable, NetworkOptio
   b.footpath_offsets = b.own_footpath_offsets.data();
   b.footpaths = b.own_footpaths.data();
   FillRouteSpans(t, &b);
-  // The scan reads by_position only: the reversed rows are not kept.
-  b.stop_times = nullptr;
-  b.own_stop_times.clear();
-  b.own_stop_times.shrink_to_fit();
 }
 
 std::vector<StopSeconds> TransitNetwork::AccessStops(GeoPoint p,
@@ -295,7 +365,7 @@ size_t TransitNetwork::MemoryBytes() const {
   auto layout_bytes = [](const internal::Layout& l) {
     return l.routes.capacity() * sizeof(internal::RouteSpan) +
            l.trip_service.capacity() * sizeof(transit::ServiceIndex) +
-           l.by_position.capacity() * sizeof(transit::StopTime) +
+           l.departures_by_position.capacity() * sizeof(Seconds) +
            l.own_route_stops.capacity() * sizeof(StopIndex) + l.own_route_stop_flags.capacity() +
            l.own_stop_times.capacity() * sizeof(transit::StopTime) +
            l.own_stop_route_offsets.capacity() * sizeof(uint32_t) +
@@ -303,7 +373,8 @@ size_t TransitNetwork::MemoryBytes() const {
            l.own_footpath_offsets.capacity() * sizeof(uint32_t) +
            l.own_footpaths.capacity() * sizeof(transit::Footpath);
   };
-  return sizeof(*this) + grid_.MemoryBytes() + layout_bytes(forward_) + layout_bytes(backward_);
+  return sizeof(*this) + grid_.MemoryBytes() + layout_bytes(forward_) + layout_bytes(backward_) +
+         (to_internal_.capacity() + to_external_.capacity()) * sizeof(StopIndex);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -360,6 +431,8 @@ Router::Router(const TransitNetwork& network) : network_(network) {
   touched_.assign(words, 0);
   marked_.assign(words, 0);
   next_marked_.assign(words, 0);
+  ride_marked_.assign(words, 0);
+  ride_parent_.resize(num_stops_);
   route_first_pos_.assign(network.timetable().num_routes(), UINT32_MAX);
   route_queue_.reserve(network.timetable().num_routes());
   for (auto& a : service_active_) a.assign(network.timetable().services.size(), 0);
@@ -374,7 +447,7 @@ size_t Router::MemoryBytes() const {
            sizeof(Seconds);
   bytes += (touched_.capacity() + marked_.capacity() + next_marked_.capacity()) * sizeof(uint64_t);
   bytes += touched_list_.capacity() * sizeof(StopIndex);
-  bytes += ride_improved_.capacity() * sizeof(ride_improved_[0]);
+  bytes += ride_marked_.capacity() * sizeof(uint64_t) + ride_parent_.capacity() * sizeof(Parent);
   bytes +=
       route_first_pos_.capacity() * sizeof(uint32_t) + route_queue_.capacity() * sizeof(RouteIndex);
   for (const auto& a : service_active_) bytes += a.capacity();
@@ -383,6 +456,18 @@ size_t Router::MemoryBytes() const {
 }
 
 void Router::ResetLabels() {
+  if (touched_list_.size() * 8 > num_stops_) {
+    // Many stops: clearing whole arrays in order beats scattered writes per stop.
+    const size_t len = static_cast<size_t>(allocated_rounds_) * num_stops_;
+    std::fill(arr_.begin(), arr_.begin() + len, kUnreachable);
+    std::fill(board_.begin(), board_.begin() + len, kUnreachable);
+    std::fill(ride_.begin(), ride_.begin() + len, kUnreachable);
+    std::fill(best_arr_.begin(), best_arr_.end(), kUnreachable);
+    std::fill(best_ride_.begin(), best_ride_.end(), kUnreachable);
+    std::fill(best_board_.begin(), best_board_.end(), kUnreachable);
+    std::fill(touched_.begin(), touched_.end(), 0);
+    touched_list_.clear();
+  }
   for (StopIndex s : touched_list_) {
     for (int k = 0; k < allocated_rounds_; ++k) {
       arr_[k * num_stops_ + s] = kUnreachable;
@@ -399,7 +484,7 @@ void Router::ResetLabels() {
   targets_.clear();
   std::fill(next_marked_.begin(), next_marked_.end(), 0);
   std::fill(marked_.begin(), marked_.end(), 0);
-  ride_improved_.clear();
+  std::fill(ride_marked_.begin(), ride_marked_.end(), 0);
 }
 
 void Router::Prepare(const internal::Layout& layout, Day date, int max_transfers, bool range) {
@@ -436,8 +521,9 @@ void Router::ActivateServices(Day date) {
 void Router::SetTargets(const std::vector<StopSeconds>& targets) {
   for (const StopSeconds& t : targets) {
     if (t.stop >= num_stops_) continue;
-    if (egress_of_[t.stop] == kUnreachable) targets_.push_back(t);
-    egress_of_[t.stop] = std::min(egress_of_[t.stop], t.seconds);
+    const StopIndex s = network_.ToInternal(t.stop);
+    if (egress_of_[s] == kUnreachable) targets_.push_back({s, t.seconds});
+    egress_of_[s] = std::min(egress_of_[s], t.seconds);
   }
 }
 
@@ -497,17 +583,19 @@ void Router::InitSources(const std::vector<StopSeconds>& sources) {
   limit_ = std::min(target_bound_, SaturatingAdd(min_source_time_, horizon_));
   for (const StopSeconds& src : sources) {
     if (src.stop >= num_stops_) continue;
+    const StopIndex s = network_.ToInternal(src.stop);
     Parent p;
     p.kind = kSource;
-    ImproveArrival(0, src.stop, src.seconds, p);
-    ImproveBoard(0, src.stop, src.seconds, p);
+    ImproveArrival(0, s, src.seconds, p);
+    ImproveBoard(0, s, src.seconds, p);
   }
   for (const StopSeconds& src : sources) {
     if (src.stop >= num_stops_) continue;
+    const StopIndex s = network_.ToInternal(src.stop);
     Parent p;
     p.kind = kSourceWalk;
-    p.stop = src.stop;
-    for (uint32_t k = L.footpath_offsets[src.stop]; k < L.footpath_offsets[src.stop + 1]; ++k) {
+    p.stop = s;
+    for (uint32_t k = L.footpath_offsets[s]; k < L.footpath_offsets[s + 1]; ++k) {
       const transit::Footpath& f = L.footpaths[k];
       const Seconds t = SaturatingAdd(src.seconds, f.duration);
       ImproveArrival(0, f.to, t, p);
@@ -523,7 +611,8 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
   const uint8_t* active = service_active_[day_offset + 1].data();
   const StopIndex* stops = L.route_stops + R.first_route_stop;
   const uint8_t* flags = L.route_stop_flags + R.first_route_stop;
-  const transit::StopTime* times = L.by_position.data() + R.first_stop_time;
+  const transit::StopTime* rows = L.stop_times + R.first_stop_time;
+  const Seconds* departures = L.departures_by_position.data() + R.first_stop_time;
   const uint32_t nt = R.num_trips;
   const transit::ServiceIndex* trip_service = L.trip_service.data() + R.first_trip;
   const uint32_t n = R.num_stops;
@@ -535,13 +624,14 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
   const Seconds* ride_key = range_ ? ride_.data() + round * num_stops_ : best_ride_.data();
 
   int64_t trip = -1;
+  const transit::StopTime* row = nullptr;  // the current trip's times (by position)
   uint32_t board_pos = 0;
   StopIndex board_stop = 0;
   for (uint32_t i = first_pos; i < n; ++i) {
     const StopIndex s = stops[i];
     const uint8_t f = flags[i];
     if (trip >= 0 && !(f & kNoDropoff)) {
-      const Seconds a = times[i * nt + trip].arrival + shift;
+      const Seconds a = row[i].arrival + shift;
       if (a < limit_ && a < ride_key[s]) {
         Parent p;
         p.kind = kRide;
@@ -556,7 +646,8 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
         if (Improve(&ride_, nullptr, &best_ride_, round, s, a, p)) {
           ImproveArrival(round, s, a, p);
           ImproveBoard(round, s, SaturatingAdd(a, mtt), p);
-          ride_improved_.push_back({s, a, p});
+          ride_parent_[s] = p;
+          SetBit(&ride_marked_, s);
         }
       }
     }
@@ -566,30 +657,37 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
     if (!TestBit(marked_, s)) continue;
     const Seconds b = prev_board[s];
     if (b == kUnreachable) continue;
-    const transit::StopTime* column = times + static_cast<size_t>(i) * nt;
-    if (trip >= 0 && b > column[trip].departure + shift) continue;
-    // The earliest running trip in [0, hi) that leaves stop i at or after b. The trip
-    // just before the current one is the usual answer: try it before a binary search.
-    const uint32_t hi = trip >= 0 ? static_cast<uint32_t>(trip) : R.num_trips;
+    if (trip >= 0 && b > row[i].departure + shift) continue;
+    // The earliest running trip in [0, hi) that leaves stop i at or after b. Trips just
+    // before the current one are the usual answer: walk back a few (RAPTOR's trick),
+    // then binary search the rest of the column.
+    const Seconds* column = departures + static_cast<size_t>(i) * nt;
+    const uint32_t hi = trip >= 0 ? static_cast<uint32_t>(trip) : nt;
     const int64_t want = static_cast<int64_t>(b) - shift;
-    uint32_t lo = 0;
-    if (hi > 0 && column[hi - 1].departure < want) {
-      lo = hi;  // not even the previous trip leaves late enough
-    } else {
-      uint32_t len = hi;
+    uint32_t lo = hi;
+    int steps = trip >= 0 ? 4 : 0;
+    while (lo > 0 && steps > 0 && column[lo - 1] >= want) {
+      --lo;
+      --steps;
+    }
+    if (lo > 0 && steps == 0 && column[lo - 1] >= want) {
+      // Still more: the answer lies in [0, lo).
+      uint32_t first = 0, len = lo;
       while (len > 0) {
         const uint32_t half = len / 2;
-        if (column[lo + half].departure < want) {
-          lo += half + 1;
+        if (column[first + half] < want) {
+          first += half + 1;
           len -= half + 1;
         } else {
           len = half;
         }
       }
+      lo = first;
     }
     while (lo < hi && !active[trip_service[lo]]) ++lo;
     if (lo < hi) {
       trip = lo;
+      row = rows + static_cast<size_t>(lo) * n;
       board_pos = i;
       board_stop = s;
     }
@@ -601,22 +699,27 @@ void Router::RelaxFootpaths(uint32_t round) {
   const size_t n = num_stops_;
   const Seconds* arr_key = range_ ? arr_.data() + round * n : best_arr_.data();
   const Seconds* board_key = range_ ? board_.data() + round * n : best_board_.data();
-  for (const RideArrival& ride : ride_improved_) {
-    const StopIndex s = ride.stop;
-    const Seconds a = ride.time;
-    // A later ride in this round may have improved the label; its own entry relaxes then.
-    if (ride_[round * n + s] != a) continue;
-    Parent p = ride.parent;
-    p.kind = kRideWalk;
-    for (uint32_t k = L.footpath_offsets[s]; k < L.footpath_offsets[s + 1]; ++k) {
-      const transit::Footpath& f = L.footpaths[k];
-      const Seconds t = SaturatingAdd(a, f.duration);
-      if (t >= limit_ || (t >= arr_key[f.to] && t >= board_key[f.to])) continue;
-      ImproveArrival(round, f.to, t, p);
-      ImproveBoard(round, f.to, t, p);
+  // In stop order: the footpaths are read front to back, and their ends (numbered by
+  // place) are near each other.
+  for (size_t w = 0; w < ride_marked_.size(); ++w) {
+    uint64_t bits = ride_marked_[w];
+    if (bits == 0) continue;
+    ride_marked_[w] = 0;
+    while (bits != 0) {
+      const StopIndex s = static_cast<StopIndex>(w * 64 + __builtin_ctzll(bits));
+      bits &= bits - 1;
+      const Seconds a = ride_[round * n + s];
+      Parent p = ride_parent_[s];
+      p.kind = kRideWalk;
+      for (uint32_t k = L.footpath_offsets[s]; k < L.footpath_offsets[s + 1]; ++k) {
+        const transit::Footpath& f = L.footpaths[k];
+        const Seconds t = SaturatingAdd(a, f.duration);
+        if (t >= limit_ || (t >= arr_key[f.to] && t >= board_key[f.to])) continue;
+        ImproveArrival(round, f.to, t, p);
+        ImproveBoard(round, f.to, t, p);
+      }
     }
   }
-  ride_improved_.clear();
 }
 
 void Router::RunRounds() {
@@ -689,8 +792,9 @@ void Router::LatestDepartureToStops(Day date, const std::vector<StopSeconds>& ta
   RunRounds();
 }
 
-Seconds Router::LayoutArrival(StopIndex s, int rounds) const {
-  if (layout_ == nullptr || s >= num_stops_) return kUnreachable;
+Seconds Router::LayoutArrival(StopIndex stop, int rounds) const {
+  if (layout_ == nullptr || stop >= num_stops_) return kUnreachable;
+  const StopIndex s = network_.ToInternal(stop);
   rounds = std::min(rounds, rounds_);
   if (range_) return rounds <= 0 ? kUnreachable : arr_[(rounds - 1) * num_stops_ + s];
   if (rounds >= rounds_) return best_arr_[s];
@@ -735,6 +839,7 @@ bool Router::CollectLegs(StopIndex stop, std::vector<RawLeg>* legs, StopIndex* s
   const size_t n = num_stops_;
   const Seconds best = LayoutArrival(stop, rounds_);
   if (best == kUnreachable) return false;
+  stop = network_.ToInternal(stop);
   int round = range_ ? rounds_ - 1 : 0;
   if (!range_) {
     while (round < rounds_ && arr_[round * n + stop] != best) ++round;
@@ -786,7 +891,7 @@ bool Router::CollectLegs(StopIndex stop, std::vector<RawLeg>* legs, StopIndex* s
     if (p.round == 0) return false;
     p = board_parent_[(p.round - 1) * n + at];
   }
-  *source_stop = at;
+  *source_stop = network_.ToExternal(at);
   // Into the timetable's direction: forward searches found them destination-first.
   if (forward) std::reverse(found.begin(), found.end());
   for (RawLeg& leg : found) {
@@ -795,6 +900,8 @@ bool Router::CollectLegs(StopIndex stop, std::vector<RawLeg>* legs, StopIndex* s
       leg.from = tt.route_stops[route.first_route_stop + leg.board_pos];
       leg.to = tt.route_stops[route.first_route_stop + leg.alight_pos];
     } else {
+      leg.from = network_.ToExternal(leg.from);
+      leg.to = network_.ToExternal(leg.to);
       if (!forward) std::swap(leg.from, leg.to);
       leg.walk_seconds = FootpathSeconds(leg.from, leg.to);
     }
@@ -1161,8 +1268,9 @@ void Router::Range(Day date, const std::vector<StopSeconds>& sources,
   std::vector<StopSeconds> reach;
   for (const StopSeconds& s : sources) {
     if (s.stop >= num_stops_) continue;
-    reach.push_back(s);
-    for (uint32_t k = L.footpath_offsets[s.stop]; k < L.footpath_offsets[s.stop + 1]; ++k) {
+    const StopIndex x = network_.ToInternal(s.stop);
+    reach.push_back({x, s.seconds});
+    for (uint32_t k = L.footpath_offsets[x]; k < L.footpath_offsets[x + 1]; ++k) {
       reach.push_back({L.footpaths[k].to, SaturatingAdd(s.seconds, L.footpaths[k].duration)});
     }
   }
@@ -1217,7 +1325,8 @@ std::vector<Journey> Router::RangeQuery(const PointQuery& q, Seconds window_end)
     Seconds best = kUnreachable;
     StopSeconds via{kNoStop, 0};
     for (const StopSeconds& e : egress) {
-      const Seconds a = SaturatingAdd(arr_[(rounds_ - 1) * num_stops_ + e.stop], e.seconds);
+      const Seconds a =
+          SaturatingAdd(arr_[(rounds_ - 1) * num_stops_ + network_.ToInternal(e.stop)], e.seconds);
       if (a < best) {
         best = a;
         via = e;

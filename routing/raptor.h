@@ -170,23 +170,29 @@ struct RouteSpan {
   Seconds min_departure = 0;  // over all trips and positions (layout times)
   Seconds max_departure = 0;
 };
+// Stops in a layout are numbered by the network's internal order (a Hilbert curve over
+// the stops' coordinates, TransitNetwork::ToInternal), so that the stops of a route and
+// the ends of a footpath have nearby labels; routes, trips and positions are the
+// timetable's.
 struct Layout {
   int sign = 1;  // +1 forward; -1 backward (layout time = -clock time)
   std::vector<RouteSpan> routes;
   const StopIndex* route_stops = nullptr;
   const uint8_t* route_stop_flags = nullptr;
-  const transit::StopTime* stop_times = nullptr;  // rows; forward layout only
+  const transit::StopTime* stop_times =
+      nullptr;  // rows: trip k of route r at position i is
+                // stop_times[r.first_stop_time + k * r.num_stops + i]
   const uint32_t* stop_route_offsets = nullptr;
   const transit::StopRoute* stop_routes = nullptr;
   const uint32_t* footpath_offsets = nullptr;
   const transit::Footpath* footpaths = nullptr;
   std::vector<transit::ServiceIndex> trip_service;  // by layout trip
-  // The stop times again, by position: trip k of route r at position i is
-  // by_position[r.first_stop_time + i * r.num_trips + k]. A route scan reads, at each
-  // position, the current trip's arrival and the departures of the trips before it: one
-  // short contiguous block per position instead of one cache line per trip.
-  std::vector<transit::StopTime> by_position;
-  // Owned arrays of the backward layout (empty for the forward one).
+  // The departures again, by position: trip k of route r at position i is
+  // departures_by_position[r.first_stop_time + i * r.num_trips + k]. A route scan walks
+  // the current trip's row (arrivals, contiguous) and searches the earlier trips'
+  // departures at a boarding position in this column (contiguous too).
+  std::vector<Seconds> departures_by_position;
+  // Owned arrays (the forward layout keeps the timetable's flags and stop times).
   std::vector<StopIndex> own_route_stops;
   std::vector<uint8_t> own_route_stop_flags;
   std::vector<transit::StopTime> own_stop_times;
@@ -215,11 +221,16 @@ class TransitNetwork {
 
   const internal::Layout& forward() const { return forward_; }
   const internal::Layout& backward() const { return backward_; }
+  // The layouts' stop numbering (a permutation of the timetable's stop indices).
+  StopIndex ToInternal(StopIndex stop) const { return to_internal_[stop]; }
+  StopIndex ToExternal(StopIndex internal_stop) const { return to_external_[internal_stop]; }
 
  private:
   const transit::Timetable& timetable_;
   NetworkOptions options_;
   StopGrid grid_;
+  std::vector<StopIndex> to_internal_;  // by timetable stop index
+  std::vector<StopIndex> to_external_;  // by internal index
   internal::Layout forward_;
   internal::Layout backward_;
 };
@@ -461,13 +472,11 @@ class Router {
   // arrival on foot may not walk on (footpaths are not chained).
   std::vector<Seconds> ride_;
   std::vector<Seconds> best_ride_;
-  struct RideArrival {
-    StopIndex stop;
-    Seconds time;
-    Parent parent;
-  };
-  std::vector<RideArrival> ride_improved_;  // this round's improved ride arrivals
-  std::vector<uint32_t> route_first_pos_;   // per route, earliest marked position
+  // This round's improved ride arrivals (relaxed along footpaths in stop order after the
+  // scans) and the parent of each one's latest improvement.
+  std::vector<uint64_t> ride_marked_;
+  std::vector<Parent> ride_parent_;        // per stop, valid where ride_marked_ is set
+  std::vector<uint32_t> route_first_pos_;  // per route, earliest marked position
   std::vector<RouteIndex> route_queue_;
   std::vector<uint8_t> service_active_[3];  // per service: runs on date - 1, date, date + 1
   Day services_date_ = INT32_MIN;
