@@ -189,12 +189,22 @@ void FillRouteSpans(const transit::Timetable& t, internal::Layout* layout) {
     span.max_departure = count > 0 ? hi : -1;
   }
   layout->departures_by_position.resize(t.stop_times.size());
+  layout->min_headway.assign(t.route_stops.size(), 0);
   for (const transit::Route& route : t.routes) {
     for (uint32_t k = 0; k < route.num_trips; ++k) {
       for (uint32_t i = 0; i < route.num_stops; ++i) {
         layout->departures_by_position[route.first_stop_time + i * route.num_trips + k] =
             layout->stop_times[route.first_stop_time + k * route.num_stops + i].departure;
       }
+    }
+    for (uint32_t i = 0; i < route.num_stops; ++i) {
+      const Seconds* column =
+          layout->departures_by_position.data() + route.first_stop_time + i * route.num_trips;
+      Seconds gap = std::numeric_limits<Seconds>::max();
+      for (uint32_t k = 1; k < route.num_trips; ++k) {
+        gap = std::min(gap, std::max<Seconds>(0, column[k] - column[k - 1]));
+      }
+      layout->min_headway[route.first_route_stop + i] = route.num_trips > 1 ? gap : 0;
     }
   }
 }
@@ -613,6 +623,7 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
   const uint8_t* flags = L.route_stop_flags + R.first_route_stop;
   const transit::StopTime* rows = L.stop_times + R.first_stop_time;
   const Seconds* departures = L.departures_by_position.data() + R.first_stop_time;
+  const Seconds* headway = L.min_headway.data() + R.first_route_stop;
   const uint32_t nt = R.num_trips;
   const transit::ServiceIndex* trip_service = L.trip_service.data() + R.first_trip;
   const uint32_t n = R.num_stops;
@@ -657,7 +668,12 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
     if (!TestBit(marked_, s)) continue;
     const Seconds b = prev_board[s];
     if (b == kUnreachable) continue;
-    if (trip >= 0 && b > row[i].departure + shift) continue;
+    if (trip >= 0) {
+      const Seconds dep = row[i].departure + shift;
+      if (b > dep) continue;
+      // No earlier trip leaves at b or later: they all leave a headway or more before.
+      if (trip == 0 || static_cast<int64_t>(dep) - headway[i] < b) continue;
+    }
     // The earliest running trip in [0, hi) that leaves stop i at or after b. Trips just
     // before the current one are the usual answer: walk back a few (RAPTOR's trick),
     // then binary search the rest of the column.
@@ -688,6 +704,8 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
     if (lo < hi) {
       trip = lo;
       row = rows + static_cast<size_t>(lo) * n;
+      // The rest of the row is read next: fetch its cache lines at once.
+      for (uint32_t k = i + 8; k < n; k += 8) __builtin_prefetch(row + k);
       board_pos = i;
       board_stop = s;
     }
@@ -751,7 +769,15 @@ void Router::RunRounds() {
     const int64_t window_lo = min_source_time_;
     const int64_t window_hi = std::min<int64_t>(static_cast<int64_t>(min_source_time_) + horizon_,
                                                 static_cast<int64_t>(target_bound_));
-    for (RouteIndex r : route_queue_) {
+    for (size_t q = 0; q < route_queue_.size(); ++q) {
+      const RouteIndex r = route_queue_[q];
+      if (q + 1 < route_queue_.size()) {
+        // The next route's stops and flags from its first marked position.
+        const RouteIndex next = route_queue_[q + 1];
+        const uint32_t at = L.routes[next].first_route_stop + route_first_pos_[next];
+        __builtin_prefetch(L.route_stops + at);
+        __builtin_prefetch(L.route_stop_flags + at);
+      }
       const internal::RouteSpan& R = L.routes[r];
       for (int o = -1; o <= 1; ++o) {
         const int64_t shift = static_cast<int64_t>(L.sign) * o * kSecondsPerDay;
