@@ -36,6 +36,10 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const std::string& db_pat
 
 absl::Status Runtime::LoadTransit(const std::string& db_path, std::ostream& log) {
   const auto start = std::chrono::steady_clock::now();
+  if (db_path == ":memory:") {  // a private database another connection cannot see
+    travel_ = std::make_unique<TravelModel>();
+    return absl::OkStatus();
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<TransitStore> store, TransitStore::Open(db_path));
   absl::StatusOr<StoredTimetable> stored = store->LoadTimetable("default");
   if (absl::IsNotFound(stored.status())) {
