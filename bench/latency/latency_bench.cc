@@ -298,7 +298,12 @@ int Main(int argc, char** argv) {
   }
   std::unique_ptr<MatchIndex> index = std::move(*index_or);
   const double loaded = std::chrono::duration<double>(Clock::now() - setup_start).count();
-  ServiceContext context{repo.get(), &taxonomy, &matcher, index.get()};
+  // By member, not by position: the context gains optional members over time.
+  ServiceContext context;
+  context.repository = repo.get();
+  context.taxonomy = &taxonomy;
+  context.matcher = &matcher;
+  context.index = index.get();
   ServerOptions options;
   options.listen = "127.0.0.1:0";
   auto server_or = Server::Start(context, options);
