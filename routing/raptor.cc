@@ -615,6 +615,7 @@ void Router::InitSources(const std::vector<StopSeconds>& sources) {
 }
 
 void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day_offset) {
+  constexpr uint32_t kLookahead = 3;
   const internal::Layout& L = *layout_;
   const internal::RouteSpan& R = L.routes[r];
   const Seconds shift = L.sign * day_offset * kSecondsPerDay;
@@ -636,11 +637,31 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
 
   int64_t trip = -1;
   const transit::StopTime* row = nullptr;  // the current trip's times (by position)
+  // The running trip just before the current one (kNoTrip: none). Every running trip
+  // before it leaves no later at any position.
+  constexpr uint32_t kNoTrip = UINT32_MAX;
+  uint32_t prev_running = kNoTrip;
+  const transit::StopTime* prev_row = nullptr;  // its times (by position)
+  // The running trip before trip k (kNoTrip: none).
+  auto running_before = [&](uint32_t k) {
+    while (k > 0 && !active[trip_service[k - 1]]) --k;
+    return k > 0 ? k - 1 : kNoTrip;
+  };
   uint32_t board_pos = 0;
   StopIndex board_stop = 0;
   for (uint32_t i = first_pos; i < n; ++i) {
     const StopIndex s = stops[i];
     const uint8_t f = flags[i];
+    if (i + kLookahead < n) {
+      // A marked stop a few positions on will read its boarding label and a departure
+      // of the column (the previous running trip's, or the search's): start fetching.
+      const uint32_t j = i + kLookahead;
+      const StopIndex sj = stops[j];
+      if (TestBit(marked_, sj)) {
+        __builtin_prefetch(prev_board + sj);
+        if (trip < 0) __builtin_prefetch(departures + static_cast<size_t>(j) * nt + nt / 2);
+      }
+    }
     if (trip >= 0 && !(f & kNoDropoff)) {
       const Seconds a = row[i].arrival + shift;
       if (a < limit_ && a < ride_key[s]) {
@@ -668,47 +689,70 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
     if (!TestBit(marked_, s)) continue;
     const Seconds b = prev_board[s];
     if (b == kUnreachable) continue;
-    if (trip >= 0) {
-      const Seconds dep = row[i].departure + shift;
-      if (b > dep) continue;
-      // No earlier trip leaves at b or later: they all leave a headway or more before.
-      if (trip == 0 || static_cast<int64_t>(dep) - headway[i] < b) continue;
-    }
-    // The earliest running trip in [0, hi) that leaves stop i at or after b. Trips just
-    // before the current one are the usual answer: walk back a few (RAPTOR's trick),
-    // then binary search the rest of the column.
     const Seconds* column = departures + static_cast<size_t>(i) * nt;
-    const uint32_t hi = trip >= 0 ? static_cast<uint32_t>(trip) : nt;
     const int64_t want = static_cast<int64_t>(b) - shift;
-    uint32_t lo = hi;
-    int steps = trip >= 0 ? 4 : 0;
-    while (lo > 0 && steps > 0 && column[lo - 1] >= want) {
-      --lo;
-      --steps;
-    }
-    if (lo > 0 && steps == 0 && column[lo - 1] >= want) {
-      // Still more: the answer lies in [0, lo).
-      uint32_t first = 0, len = lo;
+    // The earliest running trip that leaves stop i at or after b, if it is earlier than
+    // the current one.
+    uint32_t lo = 0;
+    if (trip >= 0) {
+      if (prev_running == kNoTrip) continue;
+      const int64_t dep = row[i].departure;
+      if (want > dep) continue;
+      // Consecutive trips leave at least a headway apart: no need to read the column.
+      if (dep - static_cast<int64_t>(static_cast<uint32_t>(trip) - prev_running) * headway[i] <
+          want) {
+        continue;
+      }
+      // Its row is read along the positions like the current trip's (one cache line per
+      // eight positions; the column would cost one per position).
+      if (prev_row[i].departure < want) continue;
+      // Walk back over a few running trips (RAPTOR's trick), then binary search.
+      lo = prev_running;
+      int steps = 3;
+      for (; steps > 0; --steps) {
+        const uint32_t before = running_before(lo);
+        if (before == kNoTrip || column[before] < want) break;
+        lo = before;
+      }
+      if (steps == 0) {
+        uint32_t first = 0, len = lo;
+        while (len > 0) {
+          const uint32_t half = len / 2;
+          if (column[first + half] < want) {
+            first += half + 1;
+            len -= half + 1;
+          } else {
+            len = half;
+          }
+        }
+        while (first < lo && !active[trip_service[first]]) ++first;
+        lo = first;
+      }
+    } else {
+      uint32_t len = nt;
       while (len > 0) {
         const uint32_t half = len / 2;
-        if (column[first + half] < want) {
-          first += half + 1;
+        if (column[lo + half] < want) {
+          lo += half + 1;
           len -= half + 1;
         } else {
           len = half;
         }
       }
-      lo = first;
+      while (lo < nt && !active[trip_service[lo]]) ++lo;
+      if (lo == nt) continue;
     }
-    while (lo < hi && !active[trip_service[lo]]) ++lo;
-    if (lo < hi) {
-      trip = lo;
-      row = rows + static_cast<size_t>(lo) * n;
-      // The rest of the row is read next: fetch its cache lines at once.
-      for (uint32_t k = i + 8; k < n; k += 8) __builtin_prefetch(row + k);
-      board_pos = i;
-      board_stop = s;
+    trip = lo;
+    prev_running = running_before(lo);
+    row = rows + static_cast<size_t>(lo) * n;
+    prev_row = prev_running != kNoTrip ? rows + static_cast<size_t>(prev_running) * n : nullptr;
+    // The rest of both rows is read next: fetch their cache lines at once.
+    for (uint32_t k = i; k < n; k += 8) {
+      __builtin_prefetch(row + k);
+      if (prev_row != nullptr) __builtin_prefetch(prev_row + k);
     }
+    board_pos = i;
+    board_stop = s;
   }
 }
 
