@@ -1,8 +1,13 @@
 #include "cli/runtime.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ostream>
+#include <thread>
+#include <utility>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "commute/transit_travel.h"
 #include "model/status.h"
@@ -31,6 +36,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const std::string& db_pat
   ASSIGN_OR_RETURN(runtime->index_, MatchIndex::Load(*runtime->repository_));
   log << "carvematch: index: " << runtime->index_->participant_count() << " participants, "
       << runtime->index_->vacancy_count() << " vacancies\n";
+  RETURN_IF_ERROR(runtime->PrepareZoneMatrix(db_path, log));
   return runtime;
 }
 
@@ -61,6 +67,7 @@ absl::Status Runtime::LoadTransit(const std::string& db_path, std::ostream& log)
   commute::TransitTravelOptions options;
   options.week_start = commute::ReferenceWeekStart(*timetable_, today);
   travel_ = std::make_unique<commute::TransitTravel>(*network_, TravelModel(), options);
+  feed_version_ = stored->feed_version;
   int y = 0, m = 0, d = 0;
   transit::CivilFromDay(options.week_start, &y, &m, &d);
   const double ms =
@@ -70,11 +77,60 @@ absl::Status Runtime::LoadTransit(const std::string& db_path, std::ostream& log)
   return absl::OkStatus();
 }
 
+absl::Status Runtime::PrepareZoneMatrix(const std::string& db_path, std::ostream& log) {
+  const auto* exact = dynamic_cast<const commute::TransitTravel*>(travel_.get());
+  if (exact == nullptr) return absl::OkStatus();
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<std::shared_ptr<const Participant>> participants = index_->Participants("");
+  const std::vector<MatchIndex::OpenVacancy> open = index_->OpenVacancies();
+  std::vector<const Participant*> people;
+  for (const auto& p : participants) people.push_back(p.get());
+  std::vector<std::pair<const Vacancy*, const Employer*>> vacancies;
+  for (const MatchIndex::OpenVacancy& v : open) {
+    vacancies.emplace_back(v.vacancy.get(), v.employer.get());
+  }
+  const commute::MatrixInputs inputs = commute::InputsOf(people, vacancies);
+  commute::ZoneMatrixOptions options;
+  options.threads = std::max(1u, std::thread::hardware_concurrency());
+  // Pairs slower than anyone's limit need no entry ("no trip" blocks them all the same).
+  for (const Participant* p : people) {
+    options.max_minutes = std::min(254, std::max(options.max_minutes, p->max_commute_minutes));
+  }
+  const std::string key = commute::SiteSetKey(inputs.sites, options);
+  ASSIGN_OR_RETURN(std::unique_ptr<TransitStore> store, TransitStore::Open(db_path));
+  std::string how = "loaded";
+  absl::StatusOr<StoredZoneMatrix> stored = store->LoadZoneMatrix("default", feed_version_, key);
+  if (stored.ok()) {
+    absl::StatusOr<commute::ZoneMatrix> m = commute::ZoneMatrix::Deserialize(stored->data);
+    if (m.ok()) zone_matrix_ = std::make_unique<commute::ZoneMatrix>(std::move(*m));
+  }
+  if (zone_matrix_ == nullptr) {
+    ASSIGN_OR_RETURN(commute::ZoneMatrix m,
+                     commute::ZoneMatrix::Build(*exact, inputs.points, inputs.sites, options));
+    zone_matrix_ = std::make_unique<commute::ZoneMatrix>(std::move(m));
+    absl::Status saved =
+        store->SaveZoneMatrix({"default", feed_version_, key, zone_matrix_->Serialize(), 0});
+    how =
+        saved.ok() ? "built and stored" : absl::StrCat("built (not stored: ", saved.message(), ")");
+  }
+  bulk_travel_ = std::make_unique<commute::ZoneMatrixTravel>(*zone_matrix_, *exact);
+  bulk_matcher_ = std::make_unique<Matcher>(*credit_, *bulk_travel_);
+  const commute::ZoneMatrixStats& st = zone_matrix_->stats();
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  log << absl::StrFormat(
+      "carvematch: zone matrix: %d zones x %d sites, %d rows, %d entries, %.1f MB, %s in %.0f "
+      "ms\n",
+      st.zones, st.sites, st.rows, st.entries, st.bytes / 1e6, how, ms);
+  return absl::OkStatus();
+}
+
 ServiceContext Runtime::context() const {
   ServiceContext context;
   context.repository = repository_.get();
   context.taxonomy = taxonomy_.get();
   context.matcher = matcher_.get();
+  context.bulk_matcher = bulk_matcher_.get();
   context.index = index_.get();
   return context;
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "commute/zone_matrix.h"
 #include "matcher/matcher.h"
 #include "matcher/taxonomy_credit.h"
 #include "mobility/travel.h"
@@ -33,6 +34,10 @@ class Runtime {
 
  private:
   absl::Status LoadTransit(const std::string& db_path, std::ostream& log);
+  // With a timetable: the zone-to-site matrix for the indexed participants and open
+  // vacancies, loaded from the store when its feed version and site set are current,
+  // else built and stored; and the bulk path's first-pass matcher over it.
+  absl::Status PrepareZoneMatrix(const std::string& db_path, std::ostream& log);
 
   std::unique_ptr<SqliteRepository> repository_;
   std::unique_ptr<Taxonomy> taxonomy_;
@@ -42,6 +47,10 @@ class Runtime {
   std::unique_ptr<transit::Timetable> timetable_;
   std::unique_ptr<routing::TransitNetwork> network_;
   std::unique_ptr<TravelTimeEstimator> travel_;
+  std::string feed_version_;
+  std::unique_ptr<commute::ZoneMatrix> zone_matrix_;
+  std::unique_ptr<TravelTimeEstimator> bulk_travel_;
+  std::unique_ptr<Matcher> bulk_matcher_;
   std::unique_ptr<TaxonomyCredit> credit_;
   std::unique_ptr<Matcher> matcher_;
   std::unique_ptr<MatchIndex> index_;

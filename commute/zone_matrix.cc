@@ -122,6 +122,35 @@ static_assert(sizeof(GeoPoint) == 16, "GeoPoint is two doubles");
 
 }  // namespace
 
+MatrixInputs InputsOf(const std::vector<const Participant*>& participants,
+                      const std::vector<std::pair<const Vacancy*, const Employer*>>& vacancies) {
+  MatrixInputs in;
+  for (const Participant* p : participants) {
+    if (p == nullptr) continue;
+    in.points.push_back(p->home.point);
+    for (const Childcare& c : p->childcare) in.points.push_back(c.location.point);
+  }
+  std::map<std::string, SiteShifts> sites;
+  for (const auto& [v, e] : vacancies) {
+    if (v == nullptr || e == nullptr) continue;
+    const Site* site = e->FindSite(v->site_id);
+    if (site == nullptr) continue;
+    SiteShifts& s = sites[absl::StrCat(e->id, "/", site->id)];
+    s.point = site->location.point;
+    // No shifts counts as Monday 09:00-17:00 (ShiftsOrDefault), listed explicitly so
+    // that it survives merging with other vacancies of the site.
+    const std::vector<WeeklySpan> shifts =
+        v->shifts.empty() ? std::vector<WeeklySpan>{{Weekday::kMonday, 9 * 60, 17 * 60}}
+                          : v->shifts;
+    s.shifts.insert(s.shifts.end(), shifts.begin(), shifts.end());
+  }
+  for (auto& [id, s] : sites) {
+    s.id = id;
+    in.sites.push_back(std::move(s));
+  }
+  return in;
+}
+
 int DayClassOf(Weekday day) {
   switch (day) {
     case Weekday::kSaturday:

@@ -44,6 +44,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -51,6 +52,9 @@
 #include "commute/transit_travel.h"
 #include "mobility/travel.h"
 #include "model/common.h"
+#include "model/employer.h"
+#include "model/participant.h"
+#include "model/vacancy.h"
 
 namespace carvematch::commute {
 
@@ -68,6 +72,16 @@ struct SiteShifts {
   GeoPoint point;
   std::vector<WeeklySpan> shifts;  // empty: Monday 09:00-17:00
 };
+
+// What a matrix is built for: the participants' homes and childcare locations (zones)
+// and the vacancies' sites with their shifts, merged per site ("<employer>/<site>");
+// vacancies whose site is not among their employer's sites are left out.
+struct MatrixInputs {
+  std::vector<GeoPoint> points;
+  std::vector<SiteShifts> sites;  // by id
+};
+MatrixInputs InputsOf(const std::vector<const Participant*>& participants,
+                      const std::vector<std::pair<const Vacancy*, const Employer*>>& vacancies);
 
 // 0 = Monday-Friday, 1 = Saturday, 2 = Sunday; -1 for kUnspecified.
 int DayClassOf(Weekday day);

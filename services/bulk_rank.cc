@@ -141,8 +141,9 @@ grpc::Status MatchServiceImpl::BulkRank(grpc::ServerContext* context,
       }
       return true;
     };
-    absl::StatusOr<BatchRankResult> ranked =
-        RankAll(*services_.matcher, participants, contexts, options);
+    const Matcher& first_pass =
+        services_.bulk_matcher != nullptr ? *services_.bulk_matcher : *services_.matcher;
+    absl::StatusOr<BatchRankResult> ranked = RankAll(first_pass, participants, contexts, options);
     if (absl::IsCancelled(ranked.status())) {
       RETURN_IF_ERROR(CheckAlive(*context));
       if (client_gone) return absl::CancelledError("the client went away");

@@ -116,8 +116,7 @@ class TransitImportTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("usage: carvematch transit import", r.stderr)
 
-    def test_server_loads_the_stored_timetable(self):
-        self.assertEqual(run("transit", "import", self.good, "--db", self.db).returncode, 0)
+    def serve_log(self):
         p = subprocess.Popen([CARVEMATCH, "serve", "--db", self.db, "--listen", "127.0.0.1:0"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
@@ -126,9 +125,22 @@ class TransitImportTest(unittest.TestCase):
         finally:
             p.terminate()
             _, err = p.communicate(timeout=60)
+        return err
+
+    def test_server_loads_the_stored_timetable_and_matrix(self):
+        self.assertIn("no timetable imported", self.serve_log())
+        self.assertEqual(run("transit", "import", self.good, "--db", self.db).returncode, 0)
+        err = self.serve_log()
         self.assertIn('public transport: timetable "default"', err)
         self.assertIn("2 stops", err)
         self.assertIn("reference week from 20", err)
+        # The first start builds the zone matrix and stores it; the next one loads it.
+        self.assertIn("zone matrix: 0 zones x 0 sites", err)
+        self.assertIn("built and stored", err)
+        self.assertIn("loaded in", self.serve_log().split("zone matrix:")[1])
+        with sqlite3.connect(self.db) as db:
+            self.assertEqual(db.execute("SELECT COUNT(*) FROM transit_zone_matrices").fetchone(),
+                             (1,))
 
 
 if __name__ == "__main__":

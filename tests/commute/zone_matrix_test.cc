@@ -227,6 +227,33 @@ TEST_F(ZoneMatrixTest, SiteSetKeyFollowsSitesAndBands) {
   EXPECT_NE(SiteSetKey(sites, coarser), key);
 }
 
+TEST(MatrixInputsTest, HomesCareLocationsAndSitesWithTheirShifts) {
+  Participant a;
+  a.home.point = kStation;
+  Childcare care;
+  care.location.point = kNearStation;
+  a.childcare = {care};
+  Participant b;
+  b.home.point = kFarAway;
+  Employer e;
+  e.id = "e-1";
+  e.sites = {{"s-1", "warehouse", {kZoneNord, "Gent", "9000"}}};
+  Vacancy early, none, elsewhere;
+  early.site_id = none.site_id = "s-1";
+  early.shifts = {{Weekday::kMonday, 6 * 60, 14 * 60}};
+  elsewhere.site_id = "s-9";  // not a site of the employer: left out
+  const MatrixInputs in =
+      InputsOf({&a, &b}, {{&early, &e}, {&none, &e}, {&elsewhere, &e}, {&early, nullptr}});
+  ASSERT_EQ(in.points.size(), 3u);
+  EXPECT_EQ(in.points[1].lat, kNearStation.lat);
+  ASSERT_EQ(in.sites.size(), 1u);
+  EXPECT_EQ(in.sites[0].id, "e-1/s-1");
+  EXPECT_EQ(in.sites[0].point.lat, kZoneNord.lat);
+  // The early shift and the default Monday 09:00-17:00 of the vacancy without shifts.
+  ASSERT_EQ(in.sites[0].shifts.size(), 2u);
+  EXPECT_EQ(in.sites[0].shifts[1].start_minute, 9 * 60);
+}
+
 TEST_F(ZoneMatrixTest, BadOptionsAreInvalidArgument) {
   ZoneMatrixOptions o;
   o.max_minutes = 300;
