@@ -18,12 +18,12 @@ struct ServiceContext {
   Repository* repository = nullptr;
   const Taxonomy* taxonomy = nullptr;
   const Matcher* matcher = nullptr;
+  // What matching reads, kept current by the services after each write.
+  MatchIndex* index = nullptr;
   // The first pass of BulkRank's RankAll when a public-transport timetable is loaded: the
   // same matcher over commute::ZoneMatrixTravel (public transport from the zone-to-site
   // matrix). Null: `matcher`. Explanations always come from `matcher` (the exact router).
   const Matcher* bulk_matcher = nullptr;
-  // What matching reads, kept current by the services after each write.
-  MatchIndex* index = nullptr;
 };
 
 // Brings the index up to date after a committed write of one record. A failure is
