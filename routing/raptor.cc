@@ -659,7 +659,12 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
       const StopIndex sj = stops[j];
       if (TestBit(marked_, sj)) {
         __builtin_prefetch(prev_board + sj);
-        if (trip < 0) __builtin_prefetch(departures + static_cast<size_t>(j) * nt + nt / 2);
+        if (trip < 0) {
+          // The first boarding binary searches the whole column: fetch its lines at once
+          // (up to 8) rather than one per probe.
+          const Seconds* col = departures + static_cast<size_t>(j) * nt;
+          for (uint32_t k = 0; k < nt && k < 128; k += 16) __builtin_prefetch(col + k);
+        }
       }
     }
     if (trip >= 0 && !(f & kNoDropoff)) {
@@ -767,6 +772,15 @@ void Router::RelaxFootpaths(uint32_t round) {
     uint64_t bits = ride_marked_[w];
     if (bits == 0) continue;
     ride_marked_[w] = 0;
+    // Fetch these stops' footpaths and ride labels first, so that their misses overlap.
+    for (uint64_t ahead = bits; ahead != 0; ahead &= ahead - 1) {
+      const StopIndex s = static_cast<StopIndex>(w * 64 + __builtin_ctzll(ahead));
+      const transit::Footpath* first = L.footpaths + L.footpath_offsets[s];
+      const transit::Footpath* last = L.footpaths + L.footpath_offsets[s + 1];
+      for (const transit::Footpath* fp = first; fp < last; fp += 8) __builtin_prefetch(fp);
+      __builtin_prefetch(ride_.data() + round * n + s);
+      __builtin_prefetch(ride_parent_.data() + s);
+    }
     while (bits != 0) {
       const StopIndex s = static_cast<StopIndex>(w * 64 + __builtin_ctzll(bits));
       bits &= bits - 1;
@@ -818,9 +832,14 @@ void Router::RunRounds() {
       if (q + 1 < route_queue_.size()) {
         // The next route's stops and flags from its first marked position.
         const RouteIndex next = route_queue_[q + 1];
-        const uint32_t at = L.routes[next].first_route_stop + route_first_pos_[next];
+        const internal::RouteSpan& N = L.routes[next];
+        const uint32_t at = N.first_route_stop + route_first_pos_[next];
         __builtin_prefetch(L.route_stops + at);
         __builtin_prefetch(L.route_stop_flags + at);
+        // Its first boarding binary searches the departures at that position.
+        const Seconds* col = L.departures_by_position.data() + N.first_stop_time +
+                             static_cast<size_t>(route_first_pos_[next]) * N.num_trips;
+        for (uint32_t k = 0; k < N.num_trips && k < 128; k += 16) __builtin_prefetch(col + k);
       }
       const internal::RouteSpan& R = L.routes[r];
       for (int o = -1; o <= 1; ++o) {
