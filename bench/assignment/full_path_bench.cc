@@ -4,7 +4,12 @@
 //
 //   full_path_bench [--participants=100000] [--vacancies=10000] [--top_k=50]
 //                   [--threads=1] [--seed=7] [--accommodations=1]
-//                   [--sweep=0,1,2,...] [--max_barriers=4]
+//                   [--sweep=0,1,2,...] [--max_barriers=4] [--db=PATH]
+//
+// --db: "from stored data": the synthetic records are first written to a new SQLite
+// store at PATH (one transaction), then read back as the server does at start
+// (MatchIndex::Load), and the ranking and assignment run on the records read back;
+// the store and load times are printed. PATH must not exist.
 //
 // --sweep: after the comparison, solves the anti-creaming optimum once per given weight
 // per barrier (score points; the ranking is done once) and prints the calibration
@@ -23,13 +28,20 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "assignment/assignment.h"
 #include "matcher/batch_ranker.h"
 #include "matcher/testing/synthetic.h"
 #include "mobility/travel.h"
+#include "model/status.h"
+#include "services/match_index.h"
+#include "storage/sqlite_repository.h"
 
 namespace carvematch {
 namespace {
@@ -43,6 +55,7 @@ struct Flags {
   bool accommodations = true;
   int max_barriers = AntiCreamingWeights().max_barriers;
   std::vector<double> sweep;  // weights per barrier; empty = no sweep
+  std::string db;             // "" = rank the generated records in memory
 };
 
 bool ParseList(const std::string& text, std::vector<double>& out) {
@@ -67,7 +80,10 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
     if (a.rfind("--", 0) != 0 || eq == std::string::npos) return false;
     const std::string name = a.substr(2, eq - 2);
     const long long v = std::atoll(a.c_str() + eq + 1);
-    if (name == "sweep") {
+    if (name == "db") {
+      f.db = a.substr(eq + 1);
+      if (f.db.empty()) return false;
+    } else if (name == "sweep") {
       if (!ParseList(a.substr(eq + 1), f.sweep)) return false;
     } else if (name == "max_barriers") {
       f.max_barriers = static_cast<int>(v);
@@ -204,6 +220,53 @@ int Sweep(const Flags& f, const AssignmentProblem& problem, const AssignmentResu
   return 0;
 }
 
+// The records the full path ranks: the generated ones, or the same read back from a
+// SQLite store (the index and the vectors pointing into it).
+struct Records {
+  std::unique_ptr<MatchIndex> index;
+  std::vector<std::shared_ptr<const Participant>> owned;
+  std::vector<MatchIndex::OpenVacancy> open;
+  std::vector<const Participant*> participants;
+  std::vector<VacancyContext> contexts;
+};
+
+// Writes the instance's records to a new store at `path`, then loads them back.
+absl::StatusOr<Records> StoreAndReload(const SyntheticInstance& inst, const std::string& path) {
+  if (std::filesystem::exists(path)) {
+    return absl::AlreadyExistsError(absl::StrCat("--db: ", path, " exists; give a new path"));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteRepository> repo, SqliteRepository::Open(path));
+  auto t0 = std::chrono::steady_clock::now();
+  const absl::Status stored = repo->InTransaction([&](Repository& tx) -> absl::Status {
+    std::set<std::string> organisations;
+    for (const Participant& p : inst.participants) organisations.insert(p.organisation_id);
+    for (const std::string& o : organisations) RETURN_IF_ERROR(tx.EnsureOrganisation(o));
+    for (const Employer& e : inst.employers) RETURN_IF_ERROR(tx.CreateEmployer(e).status());
+    for (const Vacancy& v : inst.vacancies) RETURN_IF_ERROR(tx.CreateVacancy(v).status());
+    for (const Participant& p : inst.participants) {
+      RETURN_IF_ERROR(tx.CreateParticipant(p).status());
+    }
+    return absl::OkStatus();
+  });
+  RETURN_IF_ERROR(stored);
+  std::printf("stored %zu participants, %zu employers, %zu vacancies in %s: %.2f s\n",
+              inst.participants.size(), inst.employers.size(), inst.vacancies.size(), path.c_str(),
+              Since(t0));
+  t0 = std::chrono::steady_clock::now();
+  Records r;
+  ASSIGN_OR_RETURN(r.index, MatchIndex::Load(*repo));
+  r.owned = r.index->Participants("");
+  r.open = r.index->OpenVacancies();
+  for (const auto& p : r.owned) r.participants.push_back(p.get());
+  for (const MatchIndex::OpenVacancy& v : r.open) {
+    const Site* site = v.employer->FindSite(v.vacancy->site_id);
+    if (site != nullptr) r.contexts.push_back({v.vacancy.get(), v.employer.get(), site});
+  }
+  std::printf("loaded back (MatchIndex::Load): %zu participants, %zu open vacancies: %.2f s\n",
+              r.participants.size(), r.contexts.size(), Since(t0));
+  return r;
+}
+
 int Run(const Flags& f) {
   std::printf("full path: %d participants x %d vacancies, top-%d per participant, %d thread(s)\n",
               f.participants, f.vacancies, f.top_k, f.threads);
@@ -213,6 +276,19 @@ int Run(const Flags& f) {
   const SyntheticInstance inst = MakeSyntheticInstance(f.participants, f.vacancies, f.seed);
   std::printf("synthetic instance: %.2f s\n", Since(t0));
   std::fflush(stdout);
+  Records stored;
+  if (!f.db.empty()) {
+    absl::StatusOr<Records> reloaded = StoreAndReload(inst, f.db);
+    if (!reloaded.ok()) {
+      std::fprintf(stderr, "%s\n", reloaded.status().ToString().c_str());
+      return 1;
+    }
+    stored = std::move(*reloaded);
+    std::fflush(stdout);
+  }
+  const std::vector<const Participant*>& participants =
+      f.db.empty() ? inst.participant_ptrs : stored.participants;
+  const std::vector<VacancyContext>& contexts = f.db.empty() ? inst.contexts : stored.contexts;
 
   TravelModel travel;
   Matcher matcher(*inst.credit, travel);
@@ -222,16 +298,14 @@ int Run(const Flags& f) {
   rank.include_blocked = false;
   rank.threads = f.threads;
   t0 = std::chrono::steady_clock::now();
-  absl::StatusOr<BatchRankResult> ranking =
-      RankAll(matcher, inst.participant_ptrs, inst.contexts, rank);
+  absl::StatusOr<BatchRankResult> ranking = RankAll(matcher, participants, contexts, rank);
   if (!ranking.ok()) {
     std::fprintf(stderr, "%s\n", ranking.status().ToString().c_str());
     return 1;
   }
   const double rank_s = Since(t0);
   t0 = std::chrono::steady_clock::now();
-  absl::StatusOr<AssignmentProblem> problem =
-      ProblemFromRanking(*ranking, inst.participant_ptrs, inst.contexts);
+  absl::StatusOr<AssignmentProblem> problem = ProblemFromRanking(*ranking, participants, contexts);
   if (!problem.ok()) {
     std::fprintf(stderr, "%s\n", problem.status().ToString().c_str());
     return 1;
@@ -294,7 +368,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: full_path_bench [--participants=100000] [--vacancies=10000] "
                  "[--top_k=50] [--threads=1] [--seed=7] [--accommodations=1] "
-                 "[--sweep=W,W,...] [--max_barriers=4]\n");
+                 "[--sweep=W,W,...] [--max_barriers=4] [--db=NEW_PATH]\n");
     return 2;
   }
   return carvematch::Run(flags);
