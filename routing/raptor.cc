@@ -441,7 +441,8 @@ Router::Router(const TransitNetwork& network) : network_(network) {
   touched_.assign(words, 0);
   marked_.assign(words, 0);
   next_marked_.assign(words, 0);
-  ride_marked_.assign(words, 0);
+  marked_ext_.assign(words, 0);
+  next_marked_ext_.assign(words, 0);
   ride_parent_.resize(num_stops_);
   route_first_pos_.assign(network.timetable().num_routes(), UINT32_MAX);
   route_queue_.reserve(network.timetable().num_routes());
@@ -457,7 +458,9 @@ size_t Router::MemoryBytes() const {
            sizeof(Seconds);
   bytes += (touched_.capacity() + marked_.capacity() + next_marked_.capacity()) * sizeof(uint64_t);
   bytes += touched_list_.capacity() * sizeof(StopIndex);
-  bytes += ride_marked_.capacity() * sizeof(uint64_t) + ride_parent_.capacity() * sizeof(Parent);
+  bytes += (marked_ext_.capacity() + next_marked_ext_.capacity()) * sizeof(uint64_t);
+  bytes +=
+      ride_improved_.capacity() * sizeof(StopSeconds) + ride_parent_.capacity() * sizeof(Parent);
   bytes +=
       route_first_pos_.capacity() * sizeof(uint32_t) + route_queue_.capacity() * sizeof(RouteIndex);
   for (const auto& a : service_active_) bytes += a.capacity();
@@ -494,7 +497,9 @@ void Router::ResetLabels() {
   targets_.clear();
   std::fill(next_marked_.begin(), next_marked_.end(), 0);
   std::fill(marked_.begin(), marked_.end(), 0);
-  std::fill(ride_marked_.begin(), ride_marked_.end(), 0);
+  ride_improved_.clear();
+  std::fill(marked_ext_.begin(), marked_ext_.end(), 0);
+  std::fill(next_marked_ext_.begin(), next_marked_ext_.end(), 0);
 }
 
 void Router::Prepare(const internal::Layout& layout, Day date, int max_transfers, bool range) {
@@ -583,6 +588,7 @@ bool Router::ImproveArrival(uint32_t round, StopIndex s, Seconds t, const Parent
 bool Router::ImproveBoard(uint32_t round, StopIndex s, Seconds t, const Parent& parent) {
   if (!Improve(&board_, &board_parent_, &best_board_, round, s, t, parent)) return false;
   SetBit(&next_marked_, s);
+  SetBit(&next_marked_ext_, network_.ToExternal(s));
   return true;
 }
 
@@ -684,7 +690,7 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
           ImproveArrival(round, s, a, p);
           ImproveBoard(round, s, SaturatingAdd(a, mtt), p);
           ride_parent_[s] = p;
-          SetBit(&ride_marked_, s);
+          ride_improved_.push_back({s, a});
         }
       }
     }
@@ -766,36 +772,32 @@ void Router::RelaxFootpaths(uint32_t round) {
   const size_t n = num_stops_;
   const Seconds* arr_key = range_ ? arr_.data() + round * n : best_arr_.data();
   const Seconds* board_key = range_ ? board_.data() + round * n : best_board_.data();
-  // In stop order: the footpaths are read front to back, and their ends (numbered by
-  // place) are near each other.
-  for (size_t w = 0; w < ride_marked_.size(); ++w) {
-    uint64_t bits = ride_marked_[w];
-    if (bits == 0) continue;
-    ride_marked_[w] = 0;
-    // Fetch these stops' footpaths and ride labels first, so that their misses overlap.
-    for (uint64_t ahead = bits; ahead != 0; ahead &= ahead - 1) {
-      const StopIndex s = static_cast<StopIndex>(w * 64 + __builtin_ctzll(ahead));
-      const transit::Footpath* first = L.footpaths + L.footpath_offsets[s];
-      const transit::Footpath* last = L.footpaths + L.footpath_offsets[s + 1];
-      for (const transit::Footpath* fp = first; fp < last; fp += 8) __builtin_prefetch(fp);
-      __builtin_prefetch(ride_.data() + round * n + s);
-      __builtin_prefetch(ride_parent_.data() + s);
+  // In the order of the scans' improvements (which decides ties between equal walks),
+  // each stop once: from its last improvement, the one whose time is still the label.
+  constexpr size_t kAhead = 4;
+  const size_t count = ride_improved_.size();
+  for (size_t i = 0; i < count; ++i) {
+    if (i + kAhead < count) {
+      // Fetch a later entry's label, parent and footpaths, so that the misses overlap.
+      const StopIndex x = ride_improved_[i + kAhead].stop;
+      __builtin_prefetch(ride_.data() + round * n + x);
+      __builtin_prefetch(ride_parent_.data() + x);
+      __builtin_prefetch(L.footpaths + L.footpath_offsets[x]);
     }
-    while (bits != 0) {
-      const StopIndex s = static_cast<StopIndex>(w * 64 + __builtin_ctzll(bits));
-      bits &= bits - 1;
-      const Seconds a = ride_[round * n + s];
-      Parent p = ride_parent_[s];
-      p.kind = kRideWalk;
-      for (uint32_t k = L.footpath_offsets[s]; k < L.footpath_offsets[s + 1]; ++k) {
-        const transit::Footpath& f = L.footpaths[k];
-        const Seconds t = SaturatingAdd(a, f.duration);
-        if (t >= limit_ || (t >= arr_key[f.to] && t >= board_key[f.to])) continue;
-        ImproveArrival(round, f.to, t, p);
-        ImproveBoard(round, f.to, t, p);
-      }
+    const StopIndex s = ride_improved_[i].stop;
+    const Seconds a = ride_improved_[i].seconds;
+    if (ride_[round * n + s] != a) continue;
+    Parent p = ride_parent_[s];
+    p.kind = kRideWalk;
+    for (uint32_t k = L.footpath_offsets[s]; k < L.footpath_offsets[s + 1]; ++k) {
+      const transit::Footpath& f = L.footpaths[k];
+      const Seconds t = SaturatingAdd(a, f.duration);
+      if (t >= limit_ || (t >= arr_key[f.to] && t >= board_key[f.to])) continue;
+      ImproveArrival(round, f.to, t, p);
+      ImproveBoard(round, f.to, t, p);
     }
   }
+  ride_improved_.clear();
 }
 
 void Router::RunRounds() {
@@ -803,13 +805,19 @@ void Router::RunRounds() {
   const size_t words = marked_.size();
   for (int round = 1; round < rounds_; ++round) {
     marked_.swap(next_marked_);
+    marked_ext_.swap(next_marked_ext_);
     bool any = false;
+    // Routes are queued in the order of the marked stops' timetable indices, so that the
+    // scans (and with them the ties between equal journeys) do not depend on the
+    // network's internal numbering.
     for (size_t w = 0; w < words; ++w) {
-      uint64_t bits = marked_[w];
+      uint64_t bits = marked_ext_[w];
       if (bits == 0) continue;
+      marked_ext_[w] = 0;
       any = true;
       while (bits != 0) {
-        const StopIndex s = static_cast<StopIndex>(w * 64 + __builtin_ctzll(bits));
+        const StopIndex s =
+            network_.ToInternal(static_cast<StopIndex>(w * 64 + __builtin_ctzll(bits)));
         bits &= bits - 1;
         for (uint32_t k = L.stop_route_offsets[s]; k < L.stop_route_offsets[s + 1]; ++k) {
           // (A position without pickup is skipped by the scan itself: looking its flag

@@ -475,10 +475,13 @@ class Router {
   // arrival on foot may not walk on (footpaths are not chained).
   std::vector<Seconds> ride_;
   std::vector<Seconds> best_ride_;
-  // This round's improved ride arrivals (relaxed along footpaths in stop order after the
-  // scans) and the parent of each one's latest improvement.
-  std::vector<uint64_t> ride_marked_;
-  std::vector<Parent> ride_parent_;        // per stop, valid where ride_marked_ is set
+  // The marked stops again by timetable index (the order routes are queued in).
+  std::vector<uint64_t> marked_ext_;
+  std::vector<uint64_t> next_marked_ext_;
+  // This round's improved ride arrivals in scan order (relaxed along footpaths after the
+  // scans) and the parent of each stop's latest improvement.
+  std::vector<StopSeconds> ride_improved_;
+  std::vector<Parent> ride_parent_;        // per stop, valid for its latest entry
   std::vector<uint32_t> route_first_pos_;  // per route, earliest marked position
   std::vector<RouteIndex> route_queue_;
   std::vector<uint8_t> service_active_[3];  // per service: runs on date - 1, date, date + 1
