@@ -262,6 +262,8 @@ absl::StatusOr<std::vector<v1::Participant>> ParseParticipantCsv(const std::stri
           absl::StrCat(where("share_anonymous_card"), ": expected true or false"));
     }
     p.mutable_consent()->set_share_anonymous_card(consent == "true");
+    // Optional column: the server validates the date and names the field.
+    if (column.count("job_seeker_since")) p.set_job_seeker_since(cell("job_seeker_since"));
     out.push_back(std::move(p));
   }
   return out;

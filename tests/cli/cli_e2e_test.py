@@ -177,6 +177,22 @@ class CliTest(unittest.TestCase):
         out = self.client("import", os.path.join(DEMO, "participants.csv")).stdout
         self.assertIn("imported", out)
 
+    def test_csv_job_seeker_since_column(self):
+        self.import_demo()
+        with open(os.path.join(DEMO, "participants.csv")) as f:
+            header, first = f.read().splitlines()[:2]
+        path = os.path.join(self.dir, "waiting.csv")
+        with open(path, "w") as f:
+            f.write(header + ",job_seeker_since\n" + first + ",2025-03-01\n")
+        self.client("import", path)
+        shown = self.client("get", "participant", first.split(",")[0], "--json").stdout
+        self.assertIn("2025-03-01", shown)
+        with open(path, "w") as f:
+            f.write(header + ",job_seeker_since\n" + first + ",2999-01-01\n")
+        result = self.client("import", path, check=False)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("participant.job_seeker_since", result.stderr)
+
     def test_bad_record_names_the_field(self):
         bad = os.path.join(self.dir, "bad.json")
         with open(bad, "w") as f:
