@@ -11,9 +11,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "archive/zip.h"
 #include "model/status.h"
 #include "taxonomy/csv.h"
-#include "taxonomy/zip_reader.h"
 
 namespace carvematch {
 namespace {
@@ -117,7 +117,7 @@ class ReleaseFiles {
       return CsvSource{std::move(display), std::move(text)};
     }
     for (const ZipReader& zip : zips_) {
-      const ZipReader::Entry* entry = zip.FindByBaseName(base_name);
+      const ZipEntry* entry = zip.FindByBaseName(AbslView(base_name));
       if (entry == nullptr) continue;
       ASSIGN_OR_RETURN(std::string text, zip.Read(*entry));
       return CsvSource{absl::StrCat(zip.path(), "/", entry->name), std::move(text)};

@@ -7,9 +7,10 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "archive/zip.h"
 #include "mobility/travel.h"
 #include "model/status.h"
-#include "transit/zip_reader.h"
+#include "transit/feed_source.h"
 
 namespace carvematch::transit {
 namespace {

@@ -36,8 +36,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "transit/feed_source.h"
 #include "transit/timetable.h"
-#include "transit/zip_reader.h"
 
 namespace carvematch::transit {
 

@@ -6,8 +6,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "archive/zip.h"
 #include "model/status.h"
-#include "transit/zip_reader.h"
 
 namespace carvematch::transit {
 namespace {

@@ -10,11 +10,12 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "archive/zip.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "transit/feed_source.h"
 #include "transit/gtfs_csv.h"
 #include "transit/timetable.h"
-#include "transit/zip_reader.h"
 
 namespace carvematch::transit {
 namespace {

@@ -8,7 +8,6 @@
 #include "gtest/gtest.h"
 #include "transit/gtfs_import.h"
 #include "transit/timetable.h"
-#include "transit/zip_reader.h"
 
 namespace carvematch::transit {
 namespace {

@@ -1,4 +1,4 @@
-#include "transit/zip_reader.h"
+#include "archive/zip.h"
 
 #include <zlib.h>
 
@@ -7,14 +7,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <system_error>
+#include <utility>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/string_view.h"
-#include "model/status.h"
 
-namespace carvematch::transit {
+namespace carvematch {
 namespace {
 
 constexpr uint32_t kLocalHeaderSignature = 0x04034b50;
@@ -22,8 +21,10 @@ constexpr uint32_t kCentralHeaderSignature = 0x02014b50;
 constexpr uint32_t kEndSignature = 0x06054b50;
 constexpr uint32_t kZip64LocatorSignature = 0x07064b50;
 constexpr size_t kEndRecordSize = 22;
+constexpr size_t kZip64LocatorSize = 20;
 constexpr size_t kCentralHeaderSize = 46;
 constexpr size_t kLocalHeaderSize = 30;
+constexpr size_t kMaxCommentSize = 0xffff;
 
 uint16_t Get16(const std::string& b, size_t at) {
   return static_cast<uint16_t>(static_cast<uint8_t>(b[at]) |
@@ -41,6 +42,11 @@ void Put32(std::string* out, uint32_t v) {
   Put16(out, static_cast<uint16_t>(v >> 16));
 }
 
+absl::string_view BaseName(absl::string_view name) {
+  const size_t slash = name.rfind('/');
+  return slash == absl::string_view::npos ? name : name.substr(slash + 1);
+}
+
 }  // namespace
 
 uint32_t Crc32(absl::string_view data) {
@@ -54,91 +60,71 @@ uint32_t Crc32(absl::string_view data) {
   return static_cast<uint32_t>(crc);
 }
 
-absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) {
-      return absl::NotFoundError(absl::StrCat(path, ": no such file"));
-    }
-    return absl::PermissionDeniedError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
-  }
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  std::string out;
-  if (size > 0) {
-    out.resize(static_cast<size_t>(size));
-    in.read(out.data(), size);
-    if (in.gcount() != size) return absl::DataLossError(absl::StrCat(path, ": read error"));
-  }
-  return out;
-}
-
-absl::Status WriteStringToFile(const std::string& path, absl::string_view data) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(path, ": cannot create: ", std::strerror(errno)));
-  }
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-  out.close();
-  if (!out) return absl::DataLossError(absl::StrCat(path, ": write error"));
-  return absl::OkStatus();
-}
-
 // ---------------------------------------------------------------------------------------
 // Reader.
 
 absl::StatusOr<ZipReader> ZipReader::Open(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(path));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+      return absl::NotFoundError(absl::StrCat(path, ": no such zip archive"));
+    }
+    return absl::PermissionDeniedError(
+        absl::StrCat(path, ": cannot open zip archive: ", std::strerror(errno)));
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    return absl::PermissionDeniedError(absl::StrCat(path, ": cannot read zip archive"));
+  }
   return FromBytes(std::move(bytes), path);
 }
 
 absl::StatusOr<ZipReader> ZipReader::FromBytes(std::string bytes, std::string label) {
-  ZipReader r;
-  r.bytes_ = std::move(bytes);
-  r.label_ = std::move(label);
-  RETURN_IF_ERROR(r.ParseDirectory());
+  ZipReader r(std::move(label), std::move(bytes));
+  absl::Status status = r.ParseDirectory();
+  if (!status.ok()) return status;
   return r;
 }
 
 absl::Status ZipReader::ParseDirectory() {
   const std::string& b = bytes_;
-  auto bad = [&](const std::string& why) {
-    return absl::InvalidArgumentError(absl::StrCat(label_, ": not a valid zip archive: ", why));
+  auto bad = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat(path_, ": not a valid zip archive: ", why));
   };
   if (b.size() < kEndRecordSize) return bad("too short for an end of central directory record");
   // The end record is at the end, followed by a comment of at most 65535 bytes.
   size_t end = std::string::npos;
-  const size_t lowest = b.size() >= kEndRecordSize + 65535 ? b.size() - kEndRecordSize - 65535 : 0;
+  const size_t lowest = b.size() >= kEndRecordSize + kMaxCommentSize
+                            ? b.size() - kEndRecordSize - kMaxCommentSize
+                            : 0;
   for (size_t at = b.size() - kEndRecordSize + 1; at-- > lowest;) {
     if (Get32(b, at) == kEndSignature && at + kEndRecordSize + Get16(b, at + 20) == b.size()) {
       end = at;
       break;
     }
   }
-  if (end == std::string::npos) return bad("no end of central directory record");
+  if (end == std::string::npos) return bad("no end of central directory record (truncated?)");
   const uint16_t disk = Get16(b, end + 4);
   const uint16_t cd_disk = Get16(b, end + 6);
   const uint16_t count_here = Get16(b, end + 8);
   const uint16_t count = Get16(b, end + 10);
   const uint32_t cd_size = Get32(b, end + 12);
   const uint32_t cd_offset = Get32(b, end + 16);
-  const bool zip64_locator = end >= 20 && Get32(b, end - 20) == kZip64LocatorSignature;
+  const bool zip64_locator =
+      end >= kZip64LocatorSize && Get32(b, end - kZip64LocatorSize) == kZip64LocatorSignature;
   if (zip64_locator || count == 0xffff || cd_size == 0xffffffffu || cd_offset == 0xffffffffu) {
     return absl::UnimplementedError(
-        absl::StrCat(label_,
+        absl::StrCat(path_,
                      ": ZIP64 archives (over 65535 entries or 4 GiB) are not supported; "
-                     "repack the feed as a plain zip or unpack it into a directory"));
+                     "repack it as a plain zip or unpack it into a directory"));
   }
   if (disk != 0 || cd_disk != 0 || count_here != count) {
-    return absl::UnimplementedError(absl::StrCat(label_,
-                                                 ": multi-part zip archives are not "
-                                                 "supported"));
+    return absl::UnimplementedError(
+        absl::StrCat(path_, ": multi-disk zip archives are not supported"));
   }
   if (static_cast<uint64_t>(cd_offset) + cd_size > end) {
-    return bad("central directory lies outside the archive (truncated file?)");
+    return bad("central directory lies outside the archive (truncated?)");
   }
   size_t at = cd_offset;
   entries_.clear();
@@ -157,62 +143,65 @@ absl::Status ZipReader::ParseDirectory() {
     const uint16_t extra_len = Get16(b, at + 30);
     const uint16_t comment_len = Get16(b, at + 32);
     e.local_header_offset = Get32(b, at + 42);
-    if (at + kCentralHeaderSize + name_len + extra_len + comment_len > end) {
-      return bad(absl::StrCat("central directory entry ", i, " is truncated"));
-    }
+    const size_t next = at + kCentralHeaderSize + name_len + extra_len + comment_len;
+    if (next > end) return bad(absl::StrCat("central directory entry ", i, " is truncated"));
     e.name = b.substr(at + kCentralHeaderSize, name_len);
     if (flags & 1) {
-      return absl::UnimplementedError(absl::StrCat(label_, ": entry '", e.name,
-                                                   "' is encrypted; encrypted zips are not "
-                                                   "supported"));
+      return absl::UnimplementedError(
+          absl::StrCat(path_, ": ", e.name, ": encrypted entries are not supported"));
     }
     if (e.compressed_size == 0xffffffffu || e.uncompressed_size == 0xffffffffu ||
         e.local_header_offset == 0xffffffffu) {
-      return absl::UnimplementedError(absl::StrCat(
-          label_, ": entry '", e.name, "' needs ZIP64 (over 4 GiB); ZIP64 is not supported"));
+      return absl::UnimplementedError(
+          absl::StrCat(path_, ": ", e.name, ": entry needs ZIP64 (over 4 GiB), not supported"));
     }
-    at += kCentralHeaderSize + name_len + extra_len + comment_len;
-    if (!e.name.empty() && e.name.back() == '/') continue;  // a directory
     entries_.push_back(std::move(e));
+    at = next;
   }
   return absl::OkStatus();
 }
 
 const ZipEntry* ZipReader::Find(absl::string_view name) const {
-  const ZipEntry* by_base = nullptr;
-  int base_matches = 0;
   for (const ZipEntry& e : entries_) {
     if (e.name == name) return &e;
-    const size_t slash = e.name.rfind('/');
-    if (slash != std::string::npos && absl::string_view(e.name).substr(slash + 1) == name &&
-        e.name.find("__MACOSX") == std::string::npos) {
-      by_base = &e;
-      ++base_matches;
-    }
   }
-  return base_matches == 1 ? by_base : nullptr;
+  return nullptr;
+}
+
+const ZipEntry* ZipReader::FindByBaseName(absl::string_view base_name) const {
+  const ZipEntry* found = nullptr;
+  for (const ZipEntry& e : entries_) {
+    if (e.is_directory() || BaseName(e.name) != base_name) continue;
+    if (e.name.rfind("__MACOSX/", 0) == 0 || e.name.find("/__MACOSX/") != std::string::npos) {
+      continue;
+    }
+    if (found != nullptr) return nullptr;  // ambiguous
+    found = &e;
+  }
+  return found;
 }
 
 absl::StatusOr<std::string> ZipReader::Read(const ZipEntry& e) const {
   const std::string& b = bytes_;
-  const std::string where = absl::StrCat(label_, ": ", e.name);
-  const size_t at = e.local_header_offset;
-  if (static_cast<uint64_t>(at) + kLocalHeaderSize > b.size() ||
-      Get32(b, at) != kLocalHeaderSignature) {
+  const std::string where = absl::StrCat(path_, ": ", e.name);
+  const uint64_t at = e.local_header_offset;
+  if (at + kLocalHeaderSize > b.size() || Get32(b, at) != kLocalHeaderSignature) {
     return absl::InvalidArgumentError(absl::StrCat(where, ": local header is damaged"));
   }
-  const size_t data_at = at + kLocalHeaderSize + Get16(b, at + 26) + Get16(b, at + 28);
-  if (static_cast<uint64_t>(data_at) + e.compressed_size > b.size()) {
+  const uint64_t data_at = at + kLocalHeaderSize + Get16(b, at + 26) + Get16(b, at + 28);
+  if (data_at > b.size() || e.compressed_size > b.size() - data_at) {
     return absl::InvalidArgumentError(
         absl::StrCat(where, ": compressed data runs past the end (truncated archive?)"));
   }
   std::string out;
   if (e.method == 0) {
     if (e.compressed_size != e.uncompressed_size) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": stored entry with two sizes"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": stored entry with different compressed and plain sizes"));
     }
     out = b.substr(data_at, e.compressed_size);
   } else if (e.method == 8) {
+    // Sizes are below 4 GiB (ZIP64 is refused), so they fit zlib's uInt.
     out.resize(e.uncompressed_size);
     z_stream z;
     std::memset(&z, 0, sizeof(z));
@@ -220,9 +209,9 @@ absl::StatusOr<std::string> ZipReader::Read(const ZipEntry& e) const {
       return absl::InternalError(absl::StrCat(where, ": zlib inflateInit2 failed"));
     }
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(b.data() + data_at));
-    z.avail_in = e.compressed_size;
+    z.avail_in = static_cast<uInt>(e.compressed_size);
     z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = e.uncompressed_size;
+    z.avail_out = static_cast<uInt>(e.uncompressed_size);
     // One spare byte of output tells "longer than declared" from "exactly as declared".
     char spare = 0;
     int rc = inflate(&z, Z_FINISH);
@@ -236,8 +225,9 @@ absl::StatusOr<std::string> ZipReader::Read(const ZipEntry& e) const {
     const char* msg = z.msg;
     inflateEnd(&z);
     if (rc != Z_STREAM_END) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, ": deflate data is damaged (", msg != nullptr ? msg : "zlib error ", rc, ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": deflate data is damaged (",
+                       msg != nullptr ? msg : "inflated data does not fit the recorded size", ")"));
     }
     if (produced != e.uncompressed_size) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -247,48 +237,10 @@ absl::StatusOr<std::string> ZipReader::Read(const ZipEntry& e) const {
     return absl::UnimplementedError(absl::StrCat(where, ": compression method ", e.method,
                                                  " is not supported (only stored and deflate)"));
   }
-  const uint32_t crc = Crc32(out);
-  if (crc != e.crc32) {
+  if (Crc32(out) != e.crc32) {
     return absl::DataLossError(absl::StrCat(where, ": CRC-32 mismatch (archive is corrupt)"));
   }
   return out;
-}
-
-// ---------------------------------------------------------------------------------------
-// Feed source.
-
-absl::StatusOr<FeedSource> FeedSource::Open(const std::string& path) {
-  FeedSource f;
-  f.path_ = path;
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    f.is_zip_ = false;
-    return f;
-  }
-  if (!std::filesystem::exists(path, ec)) {
-    return absl::NotFoundError(absl::StrCat(path, ": no such file or directory"));
-  }
-  ASSIGN_OR_RETURN(ZipReader zip, ZipReader::Open(path));
-  f.zip_ = std::move(zip);
-  f.is_zip_ = true;
-  return f;
-}
-
-bool FeedSource::Has(const std::string& file) const {
-  if (is_zip_) return zip_->Find(file) != nullptr;
-  std::error_code ec;
-  return std::filesystem::is_regular_file(std::filesystem::path(path_) / file, ec);
-}
-
-absl::StatusOr<std::string> FeedSource::Read(const std::string& file) const {
-  if (is_zip_) {
-    const ZipEntry* e = zip_->Find(file);
-    if (e == nullptr) return absl::NotFoundError(absl::StrCat(path_, ": no ", file, " in feed"));
-    return zip_->Read(*e);
-  }
-  const std::string full = (std::filesystem::path(path_) / file).string();
-  if (!Has(file)) return absl::NotFoundError(absl::StrCat(path_, ": no ", file, " in feed"));
-  return ReadFileToString(full);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -337,7 +289,7 @@ void ZipWriter::Add(std::string name, absl::string_view data, Method method) {
 }
 
 absl::StatusOr<std::string> ZipWriter::Finish() const {
-  RETURN_IF_ERROR(error_);
+  if (!error_.ok()) return error_;
   constexpr uint16_t kDosTime = 0;                        // 00:00:00
   constexpr uint16_t kDosDate = (0 << 9) | (1 << 5) | 1;  // 1980-01-01
   std::string out;
@@ -366,8 +318,8 @@ absl::StatusOr<std::string> ZipWriter::Finish() const {
     const Pending& p = entries_[i];
     Put32(&out, kCentralHeaderSignature);
     Put16(&out, 20);  // made by: MS-DOS, 2.0
-    Put16(&out, 20);
-    Put16(&out, 0);
+    Put16(&out, 20);  // version needed: 2.0
+    Put16(&out, 0);   // flags
     Put16(&out, p.method == Method::kStored ? 0 : 8);
     Put16(&out, kDosTime);
     Put16(&out, kDosDate);
@@ -396,25 +348,17 @@ absl::StatusOr<std::string> ZipWriter::Finish() const {
 }
 
 absl::Status ZipWriter::WriteTo(const std::string& path) const {
-  ASSIGN_OR_RETURN(std::string bytes, Finish());
-  return WriteStringToFile(path, bytes);
-}
-
-absl::Status WriteDirectory(const std::string& dir,
-                            const std::vector<std::pair<std::string, std::string>>& files) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    return absl::PermissionDeniedError(absl::StrCat(dir, ": cannot create: ", ec.message()));
+  absl::StatusOr<std::string> bytes = Finish();
+  if (!bytes.ok()) return bytes.status();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(path, ": cannot create: ", std::strerror(errno)));
   }
-  absl::flat_hash_set<std::string> seen;
-  for (const auto& [name, content] : files) {
-    if (!seen.insert(name).second) {
-      return absl::InvalidArgumentError(absl::StrCat("file '", name, "' given twice"));
-    }
-    RETURN_IF_ERROR(WriteStringToFile((std::filesystem::path(dir) / name).string(), content));
-  }
+  out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+  out.close();
+  if (!out) return absl::DataLossError(absl::StrCat(path, ": write error"));
   return absl::OkStatus();
 }
 
-}  // namespace carvematch::transit
+}  // namespace carvematch
