@@ -22,7 +22,8 @@
 // Example usage:
 //   ASSIGN_OR_RETURN(ZipReader zip, ZipReader::Open("data/esco/esco-v1.1.1-extract.zip"));
 //   const ZipEntry* entry = zip.FindByBaseName("skills_en.csv");
-//   if (entry != nullptr) ASSIGN_OR_RETURN(std::string csv, zip.Read(*entry));
+//   if (entry == nullptr) return absl::NotFoundError("skills_en.csv");
+//   ASSIGN_OR_RETURN(std::string csv, zip.Read(*entry));
 //
 //   ZipWriter w;
 //   w.Add("stops.txt", "stop_id,stop_name,stop_lat,stop_lon\n...");
