@@ -29,21 +29,6 @@ namespace {
 constexpr char kDefaultDb[] = "carvematch.db";
 constexpr char kDefaultServer[] = "127.0.0.1:50051";
 
-int Fail(const absl::Status& status) {
-  std::cerr << "carvematch: " << status.message() << "\n";
-  switch (status.code()) {
-    case absl::StatusCode::kInvalidArgument:
-      return 2;
-    case absl::StatusCode::kUnauthenticated:
-    case absl::StatusCode::kPermissionDenied:
-      return 3;
-    case absl::StatusCode::kNotFound:
-      return 4;
-    default:
-      return 1;
-  }
-}
-
 // Runs `body` and turns its status into an exit code.
 template <typename Body>
 int Run(Body body) {
@@ -1000,6 +985,21 @@ int PublishCommand(const Args& args) {
     }
     return absl::OkStatus();
   });
+}
+
+int Fail(const absl::Status& status) {
+  std::cerr << "carvematch: " << status.message() << "\n";
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+      return 2;
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kPermissionDenied:
+      return 3;
+    case absl::StatusCode::kNotFound:
+      return 4;
+    default:
+      return 1;
+  }
 }
 
 }  // namespace carvematch

@@ -6,9 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+
 namespace carvematch {
 
 using Args = std::vector<std::string>;
+
+// Prints a failed status to stderr and returns the exit code every command uses:
+// 2 bad input (InvalidArgument), 3 not allowed (Unauthenticated, PermissionDenied),
+// 4 not found, 1 anything else.
+int Fail(const absl::Status& status);
 
 int ServeCommand(const Args& args);
 int KeysCommand(const Args& args);

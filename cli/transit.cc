@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "cli/commands.h"
 #include "cli/flags.h"
 #include "storage/sqlite_repository.h"
 #include "transit/gtfs_import.h"
@@ -47,19 +48,6 @@ absl::Status HashFile(const fs::path& p, uint64_t* h) {
     Fnv(h, buf, static_cast<size_t>(in.gcount()));
   }
   return absl::OkStatus();
-}
-
-int Exit(const absl::Status& s) {
-  if (s.ok()) return 0;
-  std::cerr << "carvematch: " << s.message() << "\n";
-  switch (s.code()) {
-    case absl::StatusCode::kInvalidArgument:
-      return 2;
-    case absl::StatusCode::kNotFound:
-      return 4;
-    default:
-      return 1;
-  }
 }
 
 }  // namespace
@@ -167,21 +155,21 @@ absl::StatusOr<StoredTimetable> ImportAndStoreFeeds(const std::vector<std::strin
 
 int TransitCommand(const std::vector<std::string>& args) {
   absl::StatusOr<Flags> flags = Flags::Parse(args, {"db", "name"}, {});
-  if (!flags.ok()) return Exit(flags.status());
+  if (!flags.ok()) return Fail(flags.status());
   const std::vector<std::string>& words = flags->positional();
   if (words.size() < 2 || words[0] != "import") {
-    return Exit(absl::InvalidArgumentError(kUsage));
+    return Fail(absl::InvalidArgumentError(kUsage));
   }
   const std::vector<std::string> paths(words.begin() + 1, words.end());
   const std::string db = flags->Get("db", "carvematch.db", "CARVEMATCH_DB");
   const std::string name = flags->Get("name", "default");
   // Opening the repository creates and migrates the file; the store then has its tables.
   absl::StatusOr<std::unique_ptr<SqliteRepository>> repo = SqliteRepository::Open(db);
-  if (!repo.ok()) return Exit(repo.status());
+  if (!repo.ok()) return Fail(repo.status());
   absl::StatusOr<std::unique_ptr<TransitStore>> store = TransitStore::Open(db);
-  if (!store.ok()) return Exit(store.status());
+  if (!store.ok()) return Fail(store.status());
   absl::StatusOr<StoredTimetable> stored = ImportAndStoreFeeds(paths, name, **store, std::cout);
-  if (!stored.ok()) return Exit(stored.status());
+  if (!stored.ok()) return Fail(stored.status());
   std::cout << "saved to " << db << "; restart the server to use it\n";
   return 0;
 }
