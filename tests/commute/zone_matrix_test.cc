@@ -166,8 +166,9 @@ TEST_F(ZoneMatrixTest, LowerBoundHoldsForMatrixAnswers) {
   ASSERT_TRUE(b.has_value());
   EXPECT_LT(b->overhead_minutes,
             exact_.LowerBound(TransportMode::kPublicTransport)->overhead_minutes);
+  const std::vector<SiteShifts> sites = Sites();  // not a temporary: the loop reads into it
   for (const GeoPoint& home : {kStation, kNearStation, kFarAway}) {
-    for (const WeeklySpan& s : Sites().front().shifts) {
+    for (const WeeklySpan& s : sites.front().shifts) {
       for (TripLeg leg : {TripLeg::kToShift, TripLeg::kFromShift}) {
         const GeoPoint from = leg == TripLeg::kToShift ? home : kZoneNord;
         const GeoPoint to = leg == TripLeg::kToShift ? kZoneNord : home;
