@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "commute/anchored_travel.h"
 #include "commute/transit_travel.h"
 #include "model/status.h"
 #include "storage/transit_store.h"
@@ -32,7 +33,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const std::string& db_pat
   }
   RETURN_IF_ERROR(runtime->LoadTransit(db_path, log));
   runtime->credit_ = std::make_unique<TaxonomyCredit>(*runtime->taxonomy_);
-  runtime->matcher_ = std::make_unique<Matcher>(*runtime->credit_, *runtime->travel_);
+  runtime->matcher_ = std::make_unique<Matcher>(
+      *runtime->credit_, runtime->anchored_ != nullptr ? *runtime->anchored_ : *runtime->travel_);
   ASSIGN_OR_RETURN(runtime->index_, MatchIndex::Load(*runtime->repository_));
   log << "carvematch: index: " << runtime->index_->participant_count() << " participants, "
       << runtime->index_->vacancy_count() << " vacancies\n";
@@ -66,7 +68,11 @@ absl::Status Runtime::LoadTransit(const std::string& db_path, std::ostream& log)
                                 24);
   commute::TransitTravelOptions options;
   options.week_start = commute::ReferenceWeekStart(*timetable_, today);
-  travel_ = std::make_unique<commute::TransitTravel>(*network_, TravelModel(), options);
+  auto exact = std::make_unique<commute::TransitTravel>(*network_, TravelModel(), options);
+  // The exact answers, one search per site and shift for many homes (RankParticipants,
+  // the re-check of BulkRank's and Assign's candidates).
+  anchored_ = std::make_unique<commute::AnchoredTransitTravel>(*exact);
+  travel_ = std::move(exact);
   feed_version_ = stored->feed_version;
   int y = 0, m = 0, d = 0;
   transit::CivilFromDay(options.week_start, &y, &m, &d);

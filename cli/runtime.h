@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "commute/anchored_travel.h"
 #include "commute/zone_matrix.h"
 #include "matcher/matcher.h"
 #include "matcher/taxonomy_credit.h"
@@ -47,6 +48,9 @@ class Runtime {
   std::unique_ptr<transit::Timetable> timetable_;
   std::unique_ptr<routing::TransitNetwork> network_;
   std::unique_ptr<TravelTimeEstimator> travel_;
+  // With a timetable: the exact matcher's estimator (travel_ behind a cache of
+  // site-anchored searches, commute/anchored_travel.h).
+  std::unique_ptr<commute::AnchoredTransitTravel> anchored_;
   std::string feed_version_;
   std::unique_ptr<commute::ZoneMatrix> zone_matrix_;
   std::unique_ptr<TravelTimeEstimator> bulk_travel_;

@@ -1,4 +1,5 @@
-// AssignmentService.Assign: rank (RankAll top-k per participant), then solve
+// AssignmentService.Assign: rank (RankAll top-k per participant; with a timetable over
+// the zone-to-site matrix, then re-scored exactly), then solve
 // (Assign / CompareObjectives / DeferredAcceptance), streamed.
 #include "services/assignment_service.h"
 
@@ -11,6 +12,7 @@
 #include "assignment/selection.h"
 #include "assignment/stable_matching.h"
 #include "matcher/batch_ranker.h"
+#include "matcher/recheck.h"
 #include "model/status.h"
 #include "services/grpc_status.h"
 
@@ -322,8 +324,11 @@ grpc::Status AssignmentServiceImpl::Assign(grpc::ServerContext* context,
     if (!send_progress(v1::AssignResponse::Progress::RANKING, 0, pairs)) {
       return absl::CancelledError("the client went away");
     }
+    // With a timetable: the zone-to-site matrix proposes twice the candidates, the exact
+    // matcher re-scores them and keeps `candidates` (as BulkRank, matcher/recheck.h).
+    const bool two_pass = services_.bulk_matcher != nullptr;
     BatchRankOptions rank_options;
-    rank_options.top_k_per_participant = candidates;
+    rank_options.top_k_per_participant = two_pass ? 2 * candidates : candidates;
     rank_options.top_k_per_vacancy = 0;
     rank_options.include_blocked = false;
     int64_t next_progress = kProgressEveryPairs;
@@ -336,7 +341,16 @@ grpc::Status AssignmentServiceImpl::Assign(grpc::ServerContext* context,
       return true;
     };
     absl::StatusOr<BatchRankResult> ranked =
-        RankAll(*services_.matcher, participants, contexts, rank_options);
+        RankAll(two_pass ? *services_.bulk_matcher : *services_.matcher, participants, contexts,
+                rank_options);
+    if (ranked.ok() && two_pass) {
+      RecheckOptions recheck;
+      recheck.top_k_per_participant = candidates;
+      recheck.top_k_per_vacancy = 0;
+      recheck.include_blocked = false;
+      recheck.progress = [&](int64_t, int64_t) { return CheckAlive(*context).ok(); };
+      ranked = RecheckRanking(*services_.matcher, participants, contexts, *ranked, recheck);
+    }
     RETURN_IF_ERROR(stopped(ranked.status()));
     if (!send_progress(v1::AssignResponse::Progress::RANKING, pairs, pairs)) {
       return absl::CancelledError("the client went away");

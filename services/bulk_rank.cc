@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "matcher/batch_ranker.h"
+#include "matcher/recheck.h"
 #include "model/status.h"
 #include "model/validation.h"
 #include "services/convert.h"
@@ -123,10 +124,15 @@ grpc::Status MatchServiceImpl::BulkRank(grpc::ServerContext* context,
     };
     if (!send_progress(0)) return absl::CancelledError("the client went away");
 
-    // The fused batch kernel (matcher/batch_ranker.h): top-k both ways in one pass.
+    // The fused batch kernel (matcher/batch_ranker.h): top-k both ways in one pass. With
+    // a timetable the pass runs over the zone-to-site matrix and proposes twice the
+    // pairs; the exact matcher then re-scores those and keeps the best top_k
+    // (matcher/recheck.h).
+    const bool two_pass = services_.bulk_matcher != nullptr;
+    const Matcher& first_pass = two_pass ? *services_.bulk_matcher : *services_.matcher;
     BatchRankOptions options;
-    options.top_k_per_participant = top_k;
-    options.top_k_per_vacancy = top_k;
+    options.top_k_per_participant = two_pass ? 2 * top_k : top_k;
+    options.top_k_per_vacancy = two_pass ? 2 * top_k : top_k;
     options.include_blocked = request->include_blocked();
     int64_t next_progress = kProgressEveryPairs;
     bool client_gone = false;
@@ -141,9 +147,15 @@ grpc::Status MatchServiceImpl::BulkRank(grpc::ServerContext* context,
       }
       return true;
     };
-    const Matcher& first_pass =
-        services_.bulk_matcher != nullptr ? *services_.bulk_matcher : *services_.matcher;
     absl::StatusOr<BatchRankResult> ranked = RankAll(first_pass, participants, contexts, options);
+    if (ranked.ok() && two_pass) {
+      RecheckOptions recheck;
+      recheck.top_k_per_participant = top_k;
+      recheck.top_k_per_vacancy = top_k;
+      recheck.include_blocked = request->include_blocked();
+      recheck.progress = [&](int64_t, int64_t) { return CheckAlive(*context).ok(); };
+      ranked = RecheckRanking(*services_.matcher, participants, contexts, *ranked, recheck);
+    }
     if (absl::IsCancelled(ranked.status())) {
       RETURN_IF_ERROR(CheckAlive(*context));
       if (client_gone) return absl::CancelledError("the client went away");

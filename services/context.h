@@ -20,9 +20,10 @@ struct ServiceContext {
   const Matcher* matcher = nullptr;
   // What matching reads, kept current by the services after each write.
   MatchIndex* index = nullptr;
-  // The first pass of BulkRank's RankAll when a public-transport timetable is loaded: the
-  // same matcher over commute::ZoneMatrixTravel (public transport from the zone-to-site
-  // matrix). Null: `matcher`. Explanations always come from `matcher` (the exact router).
+  // The first pass of BulkRank's and Assign's RankAll when a public-transport timetable
+  // is loaded: the same matcher over commute::ZoneMatrixTravel (public transport from the
+  // zone-to-site matrix). Its candidates are then re-scored with `matcher` (the exact
+  // router), which also gives every explanation. Null: one pass with `matcher`.
   const Matcher* bulk_matcher = nullptr;
 };
 

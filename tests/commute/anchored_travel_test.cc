@@ -1,8 +1,5 @@
 #include "commute/anchored_travel.h"
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <optional>
 #include <random>
 #include <string>
@@ -12,8 +9,7 @@
 #include "gtest/gtest.h"
 #include "routing/raptor.h"
 #include "tests/commute/bus_line.h"
-#include "transit/feed_generator.h"
-#include "transit/gtfs_import.h"
+#include "tests/commute/regional_feed.h"
 
 namespace carvematch::commute {
 namespace {
@@ -22,32 +18,6 @@ TransitTravelOptions Options() {
   TransitTravelOptions o;
   o.week_start = transit::DayFromCivil(2026, 11, 30);
   return o;
-}
-
-// A generated regional feed (towns, villages, a train) imported through GTFS.
-transit::Timetable RegionalFeed() {
-  transit::FeedGeneratorOptions o;
-  o.seed = 11;
-  o.num_towns = 8;
-  o.num_bus_lines = 14;
-  o.num_train_lines = 1;
-  o.train_stops = 4;
-  o.first_day = transit::DayFromCivil(2026, 11, 23);
-  o.num_days = 21;
-  absl::StatusOr<transit::GeneratedFeed> feed = transit::GenerateFeed(o);
-  EXPECT_TRUE(feed.ok()) << feed.status();
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("carvematch_anchored_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string zip = (dir / "feed.zip").string();
-  EXPECT_TRUE(transit::WriteFeed(*feed, zip).ok());
-  transit::TimetableBuilder b;
-  absl::StatusOr<transit::ImportReport> r = transit::ImportGtfs(zip, "g", b);
-  EXPECT_TRUE(r.ok()) << r.status();
-  std::filesystem::remove_all(dir);
-  absl::StatusOr<transit::Timetable> t = std::move(b).Build(transit::FootpathOptions{});
-  EXPECT_TRUE(t.ok()) << t.status();
-  return std::move(*t);
 }
 
 GeoPoint Jitter(GeoPoint p, double meters, std::mt19937& rng) {
