@@ -434,16 +434,12 @@ std::string DescribeJourney(const Journey& journey, const transit::Timetable& ti
 Router::Router(const TransitNetwork& network) : network_(network) {
   num_stops_ = network.timetable().num_stops();
   const size_t words = (num_stops_ + 63) / 64;
-  best_arr_.assign(num_stops_, kUnreachable);
-  best_ride_.assign(num_stops_, kUnreachable);
-  best_board_.assign(num_stops_, kUnreachable);
+  best_.assign(num_stops_, BestLabel{kUnreachable, kUnreachable, kUnreachable, 0});
   egress_of_.assign(num_stops_, kUnreachable);
-  touched_.assign(words, 0);
   marked_.assign(words, 0);
   next_marked_.assign(words, 0);
-  marked_ext_.assign(words, 0);
-  next_marked_ext_.assign(words, 0);
-  ride_parent_.resize(num_stops_);
+  ride_marked_.assign(words, 0);
+  ride_of_.assign(num_stops_, 0);
   route_first_pos_.assign(network.timetable().num_routes(), UINT32_MAX);
   route_queue_.reserve(network.timetable().num_routes());
   for (auto& a : service_active_) a.assign(network.timetable().services.size(), 0);
@@ -451,16 +447,12 @@ Router::Router(const TransitNetwork& network) : network_(network) {
 
 size_t Router::MemoryBytes() const {
   size_t bytes = sizeof(*this);
-  bytes += (arr_.capacity() + board_.capacity() + ride_.capacity()) * sizeof(Seconds);
-  bytes += (arr_parent_.capacity() + board_parent_.capacity()) * sizeof(Parent);
-  bytes += (best_arr_.capacity() + best_board_.capacity() + best_ride_.capacity() +
-            egress_of_.capacity()) *
-           sizeof(Seconds);
-  bytes += (touched_.capacity() + marked_.capacity() + next_marked_.capacity()) * sizeof(uint64_t);
-  bytes += touched_list_.capacity() * sizeof(StopIndex);
-  bytes += (marked_ext_.capacity() + next_marked_ext_.capacity()) * sizeof(uint64_t);
+  bytes += labels_.capacity() * sizeof(RoundLabel) + best_.capacity() * sizeof(BestLabel);
+  bytes += (range_ride_.capacity() + egress_of_.capacity()) * sizeof(Seconds);
   bytes +=
-      ride_improved_.capacity() * sizeof(StopSeconds) + ride_parent_.capacity() * sizeof(Parent);
+      (marked_.capacity() + next_marked_.capacity() + ride_marked_.capacity()) * sizeof(uint64_t);
+  bytes += touched_list_.capacity() * sizeof(StopIndex) + ride_of_.capacity() * sizeof(uint32_t);
+  bytes += rides_.capacity() * sizeof(Ride);
   bytes +=
       route_first_pos_.capacity() * sizeof(uint32_t) + route_queue_.capacity() * sizeof(RouteIndex);
   for (const auto& a : service_active_) bytes += a.capacity();
@@ -469,37 +461,23 @@ size_t Router::MemoryBytes() const {
 }
 
 void Router::ResetLabels() {
+  constexpr BestLabel kClear{kUnreachable, kUnreachable, kUnreachable, 0};
   if (touched_list_.size() * 8 > num_stops_) {
-    // Many stops: clearing whole arrays in order beats scattered writes per stop.
-    const size_t len = static_cast<size_t>(allocated_rounds_) * num_stops_;
-    std::fill(arr_.begin(), arr_.begin() + len, kUnreachable);
-    std::fill(board_.begin(), board_.begin() + len, kUnreachable);
-    std::fill(ride_.begin(), ride_.begin() + len, kUnreachable);
-    std::fill(best_arr_.begin(), best_arr_.end(), kUnreachable);
-    std::fill(best_ride_.begin(), best_ride_.end(), kUnreachable);
-    std::fill(best_board_.begin(), best_board_.end(), kUnreachable);
-    std::fill(touched_.begin(), touched_.end(), 0);
-    touched_list_.clear();
+    // Many stops: clearing the whole array in order beats scattered writes per stop.
+    std::fill(best_.begin(), best_.end(), kClear);
+  } else {
+    for (StopIndex s : touched_list_) best_[s] = kClear;
   }
-  for (StopIndex s : touched_list_) {
-    for (int k = 0; k < allocated_rounds_; ++k) {
-      arr_[k * num_stops_ + s] = kUnreachable;
-      board_[k * num_stops_ + s] = kUnreachable;
-      ride_[k * num_stops_ + s] = kUnreachable;
-    }
-    best_arr_[s] = kUnreachable;
-    best_ride_[s] = kUnreachable;
-    best_board_[s] = kUnreachable;
-    touched_[s >> 6] = 0;
-  }
+  // The round labels are not cleared: outside range queries only the stops' `rounds`
+  // bits and the marked bitsets (a boarding label is read only where its stop was marked)
+  // say which hold; range queries clear them in Prepare.
   touched_list_.clear();
   for (const StopSeconds& t : targets_) egress_of_[t.stop] = kUnreachable;
   targets_.clear();
   std::fill(next_marked_.begin(), next_marked_.end(), 0);
   std::fill(marked_.begin(), marked_.end(), 0);
-  ride_improved_.clear();
-  std::fill(marked_ext_.begin(), marked_ext_.end(), 0);
-  std::fill(next_marked_ext_.begin(), next_marked_ext_.end(), 0);
+  std::fill(ride_marked_.begin(), ride_marked_.end(), 0);
+  rides_.clear();
 }
 
 void Router::Prepare(const internal::Layout& layout, Day date, int max_transfers, bool range) {
@@ -509,15 +487,18 @@ void Router::Prepare(const internal::Layout& layout, Day date, int max_transfers
   range_ = range;
   rounds_ = std::clamp(max_transfers, 0, kMaxTransfers) + 2;
   if (rounds_ > allocated_rounds_) {
-    arr_.resize(static_cast<size_t>(rounds_) * num_stops_, kUnreachable);
-    board_.resize(static_cast<size_t>(rounds_) * num_stops_, kUnreachable);
-    ride_.resize(static_cast<size_t>(rounds_) * num_stops_, kUnreachable);
-    arr_parent_.resize(static_cast<size_t>(rounds_) * num_stops_);
-    board_parent_.resize(static_cast<size_t>(rounds_) * num_stops_);
+    labels_.resize(static_cast<size_t>(rounds_) * num_stops_);
     allocated_rounds_ = rounds_;
   }
+  if (range) {
+    // Range queries read labels of every round unconditionally (a round's label is the
+    // best with at most that many rides, kept across runs).
+    const size_t len = static_cast<size_t>(rounds_) * num_stops_;
+    std::fill(labels_.begin(), labels_.begin() + static_cast<std::ptrdiff_t>(len),
+              RoundLabel{kUnreachable, kUnreachable, 0, 0});
+    range_ride_.assign(len, kUnreachable);
+  }
   target_bound_ = kUnreachable;
-  max_label_ = std::numeric_limits<Seconds>::min();
   point_valid_ = false;
   ActivateServices(date);
 }
@@ -542,53 +523,64 @@ void Router::SetTargets(const std::vector<StopSeconds>& targets) {
   }
 }
 
-void Router::Touch(StopIndex s) {
-  if (!TestBit(touched_, s)) {
-    SetBit(&touched_, s);
-    touched_list_.push_back(s);
-  }
-}
-
-bool Router::Improve(std::vector<Seconds>* labels, std::vector<Parent>* parents,
-                     std::vector<Seconds>* best, uint32_t round, StopIndex s, Seconds t,
-                     const Parent& parent) {
-  if (t >= limit_) return false;
+template <bool kRange>
+bool Router::ImproveArrival(uint32_t round, StopIndex s, Seconds t, ParentRef parent) {
   const size_t n = num_stops_;
-  if (range_) {
-    if (t >= (*labels)[round * n + s]) return false;
+  BestLabel& best = best_[s];
+  if constexpr (kRange) {
+    RoundLabel* l = labels_.data() + s;
+    if (t >= l[round * n].arr) return false;
     // Labels of round k hold the best with at most k rides (round 0, walking, stands
     // apart so that the range's answers have rides).
-    const int last = round == 0 ? 1 : rounds_;
-    for (int k = static_cast<int>(round); k < last; ++k) {
-      if (t >= (*labels)[k * n + s]) break;
-      (*labels)[k * n + s] = t;
-      if (parents != nullptr) (*parents)[k * n + s] = parent;
+    const uint32_t last = round == 0 ? 1 : static_cast<uint32_t>(rounds_);
+    for (uint32_t k = round; k < last; ++k) {
+      if (t >= l[k * n].arr) break;
+      l[k * n].arr = t;
+      l[k * n].arr_parent = parent;
     }
+    best.arr = std::min(best.arr, t);
   } else {
-    if (t >= (*best)[s]) return false;
-    (*labels)[round * n + s] = t;
-    if (parents != nullptr) (*parents)[round * n + s] = parent;
+    if (t >= best.arr) return false;
+    RoundLabel& l = labels_[round * n + s];
+    l.arr = t;
+    l.arr_parent = parent;
+    best.arr = t;
   }
-  (*best)[s] = std::min((*best)[s], t);
+  best.rounds |= uint32_t{1} << round;
   Touch(s);
-  max_label_ = std::max(max_label_, t);
-  return true;
-}
-
-bool Router::ImproveArrival(uint32_t round, StopIndex s, Seconds t, const Parent& parent) {
-  if (!Improve(&arr_, &arr_parent_, &best_arr_, round, s, t, parent)) return false;
-  const Seconds e = egress_of_[s];
-  if (e != kUnreachable && !(range_ && round == 0)) {
-    target_bound_ = std::min(target_bound_, SaturatingAdd(t, e));
-    limit_ = std::min(limit_, target_bound_);
+  if (!targets_.empty() && !(kRange && round == 0)) {
+    const Seconds e = egress_of_[s];
+    if (e != kUnreachable) {
+      target_bound_ = std::min(target_bound_, SaturatingAdd(t, e));
+      limit_ = std::min(limit_, target_bound_);
+    }
   }
   return true;
 }
 
-bool Router::ImproveBoard(uint32_t round, StopIndex s, Seconds t, const Parent& parent) {
-  if (!Improve(&board_, &board_parent_, &best_board_, round, s, t, parent)) return false;
+template <bool kRange>
+bool Router::ImproveBoard(uint32_t round, StopIndex s, Seconds t, ParentRef parent) {
+  const size_t n = num_stops_;
+  BestLabel& best = best_[s];
+  if constexpr (kRange) {
+    RoundLabel* l = labels_.data() + s;
+    if (t >= l[round * n].board) return false;
+    const uint32_t last = round == 0 ? 1 : static_cast<uint32_t>(rounds_);
+    for (uint32_t k = round; k < last; ++k) {
+      if (t >= l[k * n].board) break;
+      l[k * n].board = t;
+      l[k * n].board_parent = parent;
+    }
+    best.board = std::min(best.board, t);
+  } else {
+    if (t >= best.board) return false;
+    RoundLabel& l = labels_[round * n + s];
+    l.board = t;
+    l.board_parent = parent;
+    best.board = t;
+  }
+  Touch(s);
   SetBit(&next_marked_, s);
-  SetBit(&next_marked_ext_, network_.ToExternal(s));
   return true;
 }
 
@@ -597,29 +589,31 @@ void Router::InitSources(const std::vector<StopSeconds>& sources) {
   min_source_time_ = kUnreachable;
   for (const StopSeconds& src : sources) min_source_time_ = std::min(min_source_time_, src.seconds);
   limit_ = std::min(target_bound_, SaturatingAdd(min_source_time_, horizon_));
+  auto improve = [&](StopIndex s, Seconds t, ParentRef p) {
+    if (t >= limit_) return;
+    if (range_) {
+      ImproveArrival<true>(0, s, t, p);
+      if (t < limit_) ImproveBoard<true>(0, s, t, p);
+    } else {
+      ImproveArrival<false>(0, s, t, p);
+      if (t < limit_) ImproveBoard<false>(0, s, t, p);
+    }
+  };
   for (const StopSeconds& src : sources) {
     if (src.stop >= num_stops_) continue;
-    const StopIndex s = network_.ToInternal(src.stop);
-    Parent p;
-    p.kind = kSource;
-    ImproveArrival(0, s, src.seconds, p);
-    ImproveBoard(0, s, src.seconds, p);
+    improve(network_.ToInternal(src.stop), src.seconds, MakeRef(kSource, 0));
   }
   for (const StopSeconds& src : sources) {
     if (src.stop >= num_stops_) continue;
     const StopIndex s = network_.ToInternal(src.stop);
-    Parent p;
-    p.kind = kSourceWalk;
-    p.stop = s;
     for (uint32_t k = L.footpath_offsets[s]; k < L.footpath_offsets[s + 1]; ++k) {
       const transit::Footpath& f = L.footpaths[k];
-      const Seconds t = SaturatingAdd(src.seconds, f.duration);
-      ImproveArrival(0, f.to, t, p);
-      ImproveBoard(0, f.to, t, p);
+      improve(f.to, SaturatingAdd(src.seconds, f.duration), MakeRef(kSourceWalk, s));
     }
   }
 }
 
+template <bool kRange>
 void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day_offset) {
   constexpr uint32_t kLookahead = 3;
   const internal::Layout& L = *layout_;
@@ -634,12 +628,11 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
   const uint32_t nt = R.num_trips;
   const transit::ServiceIndex* trip_service = L.trip_service.data() + R.first_trip;
   const uint32_t n = R.num_stops;
-  const Seconds* prev_board = board_.data() + (round - 1) * num_stops_;
+  const RoundLabel* prev = labels_.data() + (round - 1) * num_stops_;
   const Seconds mtt = network_.options().min_transfer_seconds;
-
-  // Pruning keys: a ride's arrival must beat the best ride arrival at the stop (with at
-  // most this many rides in a range).
-  const Seconds* ride_key = range_ ? ride_.data() + round * num_stops_ : best_ride_.data();
+  // Range queries prune a ride's arrival against the best ride with at most this many
+  // rides; single runs against the best of all rounds.
+  Seconds* range_ride = kRange ? range_ride_.data() + round * num_stops_ : nullptr;
 
   int64_t trip = -1;
   const transit::StopTime* row = nullptr;  // the current trip's times (by position)
@@ -653,8 +646,10 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
     while (k > 0 && !active[trip_service[k - 1]]) --k;
     return k > 0 ? k - 1 : kNoTrip;
   };
-  uint32_t board_pos = 0;
-  StopIndex board_stop = 0;
+  Ride ride;
+  ride.route = r;
+  ride.round = static_cast<uint8_t>(round);
+  ride.day_offset = static_cast<int8_t>(day_offset);
   for (uint32_t i = first_pos; i < n; ++i) {
     const StopIndex s = stops[i];
     const uint8_t f = flags[i];
@@ -664,7 +659,7 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
       const uint32_t j = i + kLookahead;
       const StopIndex sj = stops[j];
       if (TestBit(marked_, sj)) {
-        __builtin_prefetch(prev_board + sj);
+        __builtin_prefetch(prev + sj);
         if (trip < 0) {
           // The first boarding binary searches the whole column: fetch its lines at once
           // (up to 8) rather than one per probe.
@@ -675,30 +670,36 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
     }
     if (trip >= 0 && !(f & kNoDropoff)) {
       const Seconds a = row[i].arrival + shift;
-      if (a < limit_ && a < ride_key[s]) {
-        Parent p;
-        p.kind = kRide;
-        p.round = static_cast<uint8_t>(round);
-        p.day_offset = static_cast<int8_t>(day_offset);
-        p.stop = board_stop;
-        p.route = r;
-        p.trip = static_cast<uint32_t>(trip);
-        p.board_pos = board_pos;
-        p.alight_pos = i;
+      BestLabel& best = best_[s];
+      if (a < limit_ && (kRange ? a < range_ride[s] : a < best.ride)) {
         // A ride's arrival is kept apart from arrivals on foot: only it may walk on.
-        if (Improve(&ride_, nullptr, &best_ride_, round, s, a, p)) {
-          ImproveArrival(round, s, a, p);
-          ImproveBoard(round, s, SaturatingAdd(a, mtt), p);
-          ride_parent_[s] = p;
-          ride_improved_.push_back({s, a});
+        if constexpr (kRange) {
+          range_ride[s] = a;
+          best.ride = std::min(best.ride, a);
+          for (uint32_t k = round + 1; k < static_cast<uint32_t>(rounds_); ++k) {
+            Seconds& later = range_ride_[k * num_stops_ + s];
+            if (a >= later) break;
+            later = a;
+          }
+        } else {
+          best.ride = a;
         }
+        Touch(s);
+        ride.alight_pos = i;
+        const uint32_t id = AddRide(ride);
+        const ParentRef p = MakeRef(kRide, id);
+        ImproveArrival<kRange>(round, s, a, p);
+        const Seconds b = SaturatingAdd(a, mtt);
+        if (b < limit_) ImproveBoard<kRange>(round, s, b, p);
+        ride_of_[s] = id;
+        SetBit(&ride_marked_, s);
       }
     }
     if (f & kNoPickup) continue;
     // Only stops marked in the previous round have a boarding label of that round (the
     // bitset is far smaller than the labels, so test it first).
     if (!TestBit(marked_, s)) continue;
-    const Seconds b = prev_board[s];
+    const Seconds b = prev[s].board;
     if (b == kUnreachable) continue;
     const Seconds* column = departures + static_cast<size_t>(i) * nt;
     const int64_t want = static_cast<int64_t>(b) - shift;
@@ -762,62 +763,75 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
       __builtin_prefetch(row + k);
       if (prev_row != nullptr) __builtin_prefetch(prev_row + k);
     }
-    board_pos = i;
-    board_stop = s;
+    ride.board = R.first_stop_time + static_cast<uint32_t>(lo) * n + i;
   }
 }
 
+template <bool kRange>
 void Router::RelaxFootpaths(uint32_t round) {
   const internal::Layout& L = *layout_;
   const size_t n = num_stops_;
-  const Seconds* arr_key = range_ ? arr_.data() + round * n : best_arr_.data();
-  const Seconds* board_key = range_ ? board_.data() + round * n : best_board_.data();
-  // In the order of the scans' improvements (which decides ties between equal walks),
-  // each stop once: from its last improvement, the one whose time is still the label.
-  constexpr size_t kAhead = 4;
-  const size_t count = ride_improved_.size();
-  for (size_t i = 0; i < count; ++i) {
-    if (i + kAhead < count) {
-      // Fetch a later entry's label, parent and footpaths, so that the misses overlap.
-      const StopIndex x = ride_improved_[i + kAhead].stop;
-      __builtin_prefetch(ride_.data() + round * n + x);
-      __builtin_prefetch(ride_parent_.data() + x);
-      __builtin_prefetch(L.footpaths + L.footpath_offsets[x]);
+  const RoundLabel* keys = labels_.data() + round * n;
+  // In stop order: the footpaths are read front to back, and their ends (numbered by
+  // place) are near each other. Ties between equally good walks go to the lowest stop
+  // (internal numbering).
+  for (size_t w = 0; w < ride_marked_.size(); ++w) {
+    uint64_t bits = ride_marked_[w];
+    if (bits == 0) continue;
+    ride_marked_[w] = 0;
+    // Fetch these stops' footpaths first, so that their misses overlap.
+    for (uint64_t ahead = bits; ahead != 0; ahead &= ahead - 1) {
+      const StopIndex s = static_cast<StopIndex>(w * 64 + __builtin_ctzll(ahead));
+      const transit::Footpath* first = L.footpaths + L.footpath_offsets[s];
+      const transit::Footpath* last = L.footpaths + L.footpath_offsets[s + 1];
+      for (const transit::Footpath* fp = first; fp < last; fp += 8) __builtin_prefetch(fp);
     }
-    const StopIndex s = ride_improved_[i].stop;
-    const Seconds a = ride_improved_[i].seconds;
-    if (ride_[round * n + s] != a) continue;
-    Parent p = ride_parent_[s];
-    p.kind = kRideWalk;
-    for (uint32_t k = L.footpath_offsets[s]; k < L.footpath_offsets[s + 1]; ++k) {
-      const transit::Footpath& f = L.footpaths[k];
-      const Seconds t = SaturatingAdd(a, f.duration);
-      if (t >= limit_ || (t >= arr_key[f.to] && t >= board_key[f.to])) continue;
-      ImproveArrival(round, f.to, t, p);
-      ImproveBoard(round, f.to, t, p);
+    while (bits != 0) {
+      const StopIndex s = static_cast<StopIndex>(w * 64 + __builtin_ctzll(bits));
+      bits &= bits - 1;
+      // Its ride arrival of this round (the latest improvement).
+      const Seconds a = kRange ? range_ride_[round * n + s] : best_[s].ride;
+      const ParentRef p = MakeRef(kRideWalk, ride_of_[s]);
+      for (uint32_t k = L.footpath_offsets[s]; k < L.footpath_offsets[s + 1]; ++k) {
+        const transit::Footpath& f = L.footpaths[k];
+        const Seconds t = SaturatingAdd(a, f.duration);
+        if (t >= limit_) continue;
+        if constexpr (kRange) {
+          if (t >= keys[f.to].arr && t >= keys[f.to].board) continue;
+        } else {
+          const BestLabel& best = best_[f.to];
+          if (t >= best.arr && t >= best.board) continue;
+        }
+        ImproveArrival<kRange>(round, f.to, t, p);
+        // (Reaching a target may have lowered the limit.)
+        if (t < limit_) ImproveBoard<kRange>(round, f.to, t, p);
+      }
     }
   }
-  ride_improved_.clear();
 }
 
 void Router::RunRounds() {
+  if (range_) {
+    RunRoundsImpl<true>();
+  } else {
+    RunRoundsImpl<false>();
+  }
+}
+
+template <bool kRange>
+void Router::RunRoundsImpl() {
   const internal::Layout& L = *layout_;
   const size_t words = marked_.size();
   for (int round = 1; round < rounds_; ++round) {
     marked_.swap(next_marked_);
-    marked_ext_.swap(next_marked_ext_);
     bool any = false;
-    // Routes are queued in the order of the marked stops' timetable indices, so that the
-    // scans (and with them the ties between equal journeys) do not depend on the
-    // network's internal numbering.
+    // Routes are queued in the order of the marked stops (internal numbering).
     for (size_t w = 0; w < words; ++w) {
-      uint64_t bits = marked_ext_[w];
+      uint64_t bits = marked_[w];
       if (bits == 0) continue;
-      marked_ext_[w] = 0;
       any = true;
       while (bits != 0) {
-        const StopIndex s =
-            network_.ToInternal(static_cast<StopIndex>(w * 64 + __builtin_ctzll(bits)));
+        const StopIndex s = static_cast<StopIndex>(w * 64 + __builtin_ctzll(bits));
         bits &= bits - 1;
         for (uint32_t k = L.stop_route_offsets[s]; k < L.stop_route_offsets[s + 1]; ++k) {
           // (A position without pickup is skipped by the scan itself: looking its flag
@@ -853,13 +867,13 @@ void Router::RunRounds() {
       for (int o = -1; o <= 1; ++o) {
         const int64_t shift = static_cast<int64_t>(L.sign) * o * kSecondsPerDay;
         if (R.max_departure + shift < window_lo || R.min_departure + shift >= window_hi) continue;
-        ScanRoute(static_cast<uint32_t>(round), r, route_first_pos_[r], o);
+        ScanRoute<kRange>(static_cast<uint32_t>(round), r, route_first_pos_[r], o);
       }
       route_first_pos_[r] = UINT32_MAX;
     }
     route_queue_.clear();
     std::fill(marked_.begin(), marked_.end(), 0);
-    RelaxFootpaths(static_cast<uint32_t>(round));
+    RelaxFootpaths<kRange>(static_cast<uint32_t>(round));
   }
   std::fill(next_marked_.begin(), next_marked_.end(), 0);
 }
@@ -893,10 +907,13 @@ Seconds Router::LayoutArrival(StopIndex stop, int rounds) const {
   if (layout_ == nullptr || stop >= num_stops_) return kUnreachable;
   const StopIndex s = network_.ToInternal(stop);
   rounds = std::min(rounds, rounds_);
-  if (range_) return rounds <= 0 ? kUnreachable : arr_[(rounds - 1) * num_stops_ + s];
-  if (rounds >= rounds_) return best_arr_[s];
+  if (range_) return rounds <= 0 ? kUnreachable : labels_[(rounds - 1) * num_stops_ + s].arr;
+  if (rounds >= rounds_) return best_[s].arr;
   Seconds best = kUnreachable;
-  for (int k = 0; k < rounds; ++k) best = std::min(best, arr_[k * num_stops_ + s]);
+  const uint32_t written = best_[s].rounds;
+  for (int k = 0; k < rounds; ++k) {
+    if (written & (uint32_t{1} << k)) best = std::min(best, labels_[k * num_stops_ + s].arr);
+  }
   return best;
 }
 
@@ -939,7 +956,11 @@ bool Router::CollectLegs(StopIndex stop, std::vector<RawLeg>* legs, StopIndex* s
   stop = network_.ToInternal(stop);
   int round = range_ ? rounds_ - 1 : 0;
   if (!range_) {
-    while (round < rounds_ && arr_[round * n + stop] != best) ++round;
+    const uint32_t written = best_[stop].rounds;
+    while (round < rounds_ &&
+           !((written & (uint32_t{1} << round)) && labels_[round * n + stop].arr == best)) {
+      ++round;
+    }
     if (round == rounds_) return false;
   }
   const internal::Layout& L = *layout_;
@@ -947,22 +968,27 @@ bool Router::CollectLegs(StopIndex stop, std::vector<RawLeg>* legs, StopIndex* s
   const bool forward = L.sign > 0;
   // Walks and rides in layout order, from `stop` back to the search's source.
   std::vector<RawLeg> found;
-  Parent p = arr_parent_[round * n + stop];
+  ParentRef p = labels_[round * n + stop].arr_parent;
   StopIndex at = stop;
   for (int guard = 0; guard < 4 * kMaxTransfers + 8; ++guard) {
-    if (p.kind == kNone) return false;
-    if (p.kind == kSource) break;
-    if (p.kind == kSourceWalk) {
+    const ParentKind kind = KindOf(p);
+    if (kind == kNone) return false;
+    if (kind == kSource) break;
+    if (kind == kSourceWalk) {
       RawLeg w;
-      w.from = p.stop;
+      w.from = p & kPayloadMask;
       w.to = at;
       found.push_back(w);
-      at = p.stop;
+      at = w.from;
       break;
     }
-    const internal::RouteSpan& R = L.routes[p.route];
-    const StopIndex alight_stop = L.route_stops[R.first_route_stop + p.alight_pos];
-    if (p.kind == kRideWalk) {
+    const Ride& r = rides_[p & kPayloadMask];
+    const internal::RouteSpan& R = L.routes[r.route];
+    const uint32_t trip = (r.board - R.first_stop_time) / R.num_stops;
+    const uint32_t board_pos = (r.board - R.first_stop_time) % R.num_stops;
+    const StopIndex board_stop = L.route_stops[R.first_route_stop + board_pos];
+    const StopIndex alight_stop = L.route_stops[R.first_route_stop + r.alight_pos];
+    if (kind == kRideWalk) {
       RawLeg w;
       w.from = alight_stop;
       w.to = at;
@@ -970,23 +996,23 @@ bool Router::CollectLegs(StopIndex stop, std::vector<RawLeg>* legs, StopIndex* s
     }
     RawLeg ride;
     ride.ride = true;
-    ride.route = p.route;
-    ride.day_offset = p.day_offset;
+    ride.route = r.route;
+    ride.day_offset = r.day_offset;
     if (forward) {
-      ride.trip = R.first_trip + p.trip;
-      ride.board_pos = p.board_pos;
-      ride.alight_pos = p.alight_pos;
+      ride.trip = R.first_trip + trip;
+      ride.board_pos = board_pos;
+      ride.alight_pos = r.alight_pos;
     } else {
-      ride.trip = R.first_trip + (R.num_trips - 1 - p.trip);
-      ride.board_pos = R.num_stops - 1 - p.alight_pos;
-      ride.alight_pos = R.num_stops - 1 - p.board_pos;
+      ride.trip = R.first_trip + (R.num_trips - 1 - trip);
+      ride.board_pos = R.num_stops - 1 - r.alight_pos;
+      ride.alight_pos = R.num_stops - 1 - board_pos;
     }
-    ride.from = p.stop;
+    ride.from = board_stop;
     ride.to = alight_stop;
     found.push_back(ride);
-    at = p.stop;
-    if (p.round == 0) return false;
-    p = board_parent_[(p.round - 1) * n + at];
+    at = board_stop;
+    if (r.round == 0) return false;
+    p = labels_[(r.round - 1) * n + at].board_parent;
   }
   *source_stop = network_.ToExternal(at);
   // Into the timetable's direction: forward searches found them destination-first.
@@ -1422,8 +1448,8 @@ std::vector<Journey> Router::RangeQuery(const PointQuery& q, Seconds window_end)
     Seconds best = kUnreachable;
     StopSeconds via{kNoStop, 0};
     for (const StopSeconds& e : egress) {
-      const Seconds a =
-          SaturatingAdd(arr_[(rounds_ - 1) * num_stops_ + network_.ToInternal(e.stop)], e.seconds);
+      const Seconds a = SaturatingAdd(
+          labels_[(rounds_ - 1) * num_stops_ + network_.ToInternal(e.stop)].arr, e.seconds);
       if (a < best) {
         best = a;
         via = e;

@@ -389,26 +389,53 @@ class Router {
   size_t MemoryBytes() const;
 
  private:
-  // How a label was made. Arrival and boarding labels share the form: a ride's fields
-  // are kept for kRide and kRideWalk so that reconstruction never depends on a label
-  // that a later improvement overwrote.
-  enum ParentKind : uint8_t {
+  // How a label was made: a 32-bit reference, the kind in the top bits and a payload
+  // below (an index into rides_ for kRide and kRideWalk, the source stop for
+  // kSourceWalk).
+  enum ParentKind : uint32_t {
     kNone = 0,
     kSource,      // a source stop itself (round 0)
-    kSourceWalk,  // a footpath from source stop `stop` (round 0)
+    kSourceWalk,  // a footpath from the source stop in the payload (round 0)
     kRide,        // the ride (boarding label: the ride plus the change time at this stop)
     kRideWalk,    // the ride, then a footpath from its alighting stop
   };
-  struct Parent {
-    uint8_t kind = kNone;
-    uint8_t round = 0;      // the round that made the label
-    int8_t day_offset = 0;  // kRide*: the trip's service day - date
-    StopIndex stop = 0;     // kSourceWalk: the source stop
-    RouteIndex route = 0;   // kRide*: layout route, trip within it, positions
-    uint32_t trip = 0;
-    uint32_t board_pos = 0;
+  using ParentRef = uint32_t;
+  static constexpr int kKindShift = 29;
+  static constexpr uint32_t kPayloadMask = (uint32_t{1} << kKindShift) - 1;
+  static ParentRef MakeRef(ParentKind kind, uint32_t payload) {
+    return (static_cast<uint32_t>(kind) << kKindShift) | payload;
+  }
+  static ParentKind KindOf(ParentRef ref) { return static_cast<ParentKind>(ref >> kKindShift); }
+  // A ride that improved some label, appended in the order the scans found them and kept
+  // for the whole query (the whole range query), so that reconstruction never depends on
+  // a label that a later improvement overwrote. 16 bytes.
+  struct Ride {
+    RouteIndex route = 0;  // layout route
+    uint32_t board = 0;    // the boarding call: index into the layout's stop times
     uint32_t alight_pos = 0;
+    uint8_t round = 0;      // the round that made it
+    int8_t day_offset = 0;  // the trip's service day - date
+    uint16_t unused = 0;
   };
+  // Labels of one round at one stop (layout times), 16 bytes: one cache line holds what a
+  // ride's improvement writes.
+  struct RoundLabel {
+    Seconds arr;
+    Seconds board;
+    ParentRef arr_parent;
+    ParentRef board_parent;
+  };
+  // The best labels of a stop over all rounds, 16 bytes. `rounds`: bit k set when the
+  // arrival label of round k was written by this query (outside range queries the round
+  // labels are not cleared between queries: only these bits say which hold); kTouched
+  // when any label of the stop was set.
+  struct BestLabel {
+    Seconds arr;
+    Seconds board;
+    Seconds ride;
+    uint32_t rounds;
+  };
+  static constexpr uint32_t kTouched = uint32_t{1} << 31;
   // A leg in the timetable's direction, before times are assigned.
   struct RawLeg {
     bool ride = false;
@@ -430,14 +457,28 @@ class Router {
   // Sets round-0 labels from `sources` (stop, layout time) and their footpaths.
   void InitSources(const std::vector<StopSeconds>& sources);
   void RunRounds();
+  template <bool kRange>
+  void RunRoundsImpl();
+  template <bool kRange>
   void ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day_offset);
+  template <bool kRange>
   void RelaxFootpaths(uint32_t round);
-  bool Improve(std::vector<Seconds>* labels, std::vector<Parent>* parents,
-               std::vector<Seconds>* best, uint32_t round, StopIndex s, Seconds t,
-               const Parent& parent);
-  bool ImproveArrival(uint32_t round, StopIndex s, Seconds t, const Parent& parent);
-  bool ImproveBoard(uint32_t round, StopIndex s, Seconds t, const Parent& parent);
-  void Touch(StopIndex s);
+  // Improve the arrival (boarding) label of stop s in `round` to t (t < limit_ checked
+  // by the caller); false when it is no better.
+  template <bool kRange>
+  bool ImproveArrival(uint32_t round, StopIndex s, Seconds t, ParentRef parent);
+  template <bool kRange>
+  bool ImproveBoard(uint32_t round, StopIndex s, Seconds t, ParentRef parent);
+  void Touch(StopIndex s) {
+    if (!(best_[s].rounds & kTouched)) {
+      best_[s].rounds |= kTouched;
+      touched_list_.push_back(s);
+    }
+  }
+  uint32_t AddRide(const Ride& ride) {
+    rides_.push_back(ride);
+    return static_cast<uint32_t>(rides_.size() - 1);
+  }
   Seconds LayoutArrival(StopIndex s, int rounds) const;
   // Legs (timetable direction) between the search's source side and `stop`.
   bool CollectLegs(StopIndex stop, std::vector<RawLeg>* legs, StopIndex* source_stop) const;
@@ -461,34 +502,27 @@ class Router {
   size_t num_stops_ = 0;
   // Labels: [round * num_stops_ + stop], layout times (earliest arrival in the layout's
   // direction).
-  std::vector<Seconds> arr_;
-  std::vector<Seconds> board_;
-  std::vector<Parent> arr_parent_;
-  std::vector<Parent> board_parent_;
+  std::vector<RoundLabel> labels_;
   int allocated_rounds_ = 0;
-  std::vector<Seconds> best_arr_;  // over all rounds (single run) = tau*
-  std::vector<Seconds> best_board_;
-  std::vector<uint64_t> touched_;  // stops with some label set
-  std::vector<StopIndex> touched_list_;
-  std::vector<uint64_t> marked_;       // board label improved in the previous round
-  std::vector<uint64_t> next_marked_;  // ... in this round
-  // Arrival by a ride (per round and best): pruned only against other rides, since an
+  // Over all rounds (a single run: tau*), by stop.
+  std::vector<BestLabel> best_;
+  std::vector<StopIndex> touched_list_;  // stops with kTouched
+  std::vector<uint64_t> marked_;         // board label improved in the previous round
+  std::vector<uint64_t> next_marked_;    // ... in this round
+  // Range queries only: the arrival by a ride per round (outside ranges best_[s].ride is
+  // the round's own). A ride's arrival is pruned only against other rides, since an
   // arrival on foot may not walk on (footpaths are not chained).
-  std::vector<Seconds> ride_;
-  std::vector<Seconds> best_ride_;
-  // The marked stops again by timetable index (the order routes are queued in).
-  std::vector<uint64_t> marked_ext_;
-  std::vector<uint64_t> next_marked_ext_;
-  // This round's improved ride arrivals in scan order (relaxed along footpaths after the
-  // scans) and the parent of each stop's latest improvement.
-  std::vector<StopSeconds> ride_improved_;
-  std::vector<Parent> ride_parent_;        // per stop, valid for its latest entry
+  std::vector<Seconds> range_ride_;
+  // This round's improved ride arrivals (relaxed along footpaths in stop order after the
+  // scans) and, per stop, the rides_ index of its latest improvement.
+  std::vector<uint64_t> ride_marked_;
+  std::vector<uint32_t> ride_of_;
+  std::vector<Ride> rides_;
   std::vector<uint32_t> route_first_pos_;  // per route, earliest marked position
   std::vector<RouteIndex> route_queue_;
   std::vector<uint8_t> service_active_[3];  // per service: runs on date - 1, date, date + 1
   Day services_date_ = INT32_MIN;
   Seconds min_source_time_ = 0;
-  Seconds max_label_ = 0;
   // Target pruning: (stop, egress seconds) in layout terms, and the best arrival at the
   // destination so far.
   std::vector<Seconds> egress_of_;  // per stop, kUnreachable when not a target

@@ -9,8 +9,10 @@
 //
 // With --check it also prints hashes of what the queries answered: every stop's label
 // for every transfer bound (ArrivalAt(stop, k) / DepartureFrom(stop, k)), and the
-// journeys to a sample of stops. Two routers that hash the labels alike answer the same
-// times; the journey hash shows whether they pick the same one of equally good journeys.
+// journeys to a sample of stops, and checks each of those journeys against the timetable
+// (trips, footpaths, change times, the label's time). Two routers that hash the labels
+// alike answer the same times; the journey hash shows whether they pick the same one of
+// equally good journeys.
 //
 // Usage:
 //   raptor_query_bench [--feed=london|flanders] [--query=forward|backward] [--queries=200]
@@ -101,6 +103,67 @@ void AddJourney(const routing::Journey& j, Hash* hash) {
   }
 }
 
+// Whether `j` is a valid journey between the query's source (stop, time) and `stop`
+// with the label's time: every ride is a trip of the timetable running between the
+// legs' stops at the legs' times, consecutive legs meet (a change at one stop takes
+// `change` seconds), walks are footpaths of the timetable, and at most `max_rides` rides.
+bool ValidJourney(const transit::Timetable& tt, const std::vector<uint32_t>& route_of_trip,
+                  const routing::Journey& j, bool forward, StopIndex source, Seconds time,
+                  StopIndex stop, Seconds label, Seconds change, int max_rides) {
+  if (j.legs.empty()) return stop == source && label == time;
+  if (j.rides > max_rides) return false;
+  if (forward ? (j.arrival != label || j.departure < time)
+              : (j.departure != label || j.arrival > time)) {
+    return false;
+  }
+  const StopIndex first = forward ? source : stop, last = forward ? stop : source;
+  if (j.legs.front().from_stop != first || j.legs.back().to_stop != last) return false;
+  if (j.legs.front().departure != j.departure || j.legs.back().arrival != j.arrival) return false;
+  for (size_t i = 0; i < j.legs.size(); ++i) {
+    const routing::Leg& leg = j.legs[i];
+    if (leg.departure > leg.arrival) return false;
+    if (i > 0) {
+      const routing::Leg& before = j.legs[i - 1];
+      if (before.to_stop != leg.from_stop) return false;
+      const bool same_stop_change =
+          before.kind == routing::LegKind::kRide && leg.kind == routing::LegKind::kRide;
+      if (before.arrival + (same_stop_change ? change : 0) > leg.departure) return false;
+    }
+    if (leg.kind == routing::LegKind::kTransfer) {
+      bool found = false;
+      for (uint32_t k = tt.footpath_offsets[leg.from_stop];
+           k < tt.footpath_offsets[leg.from_stop + 1]; ++k) {
+        found |= tt.footpaths[k].to == leg.to_stop &&
+                 tt.footpaths[k].duration == leg.arrival - leg.departure;
+      }
+      if (!found) return false;
+    } else if (leg.kind == routing::LegKind::kRide) {
+      if (leg.trip >= tt.trips.size()) return false;
+      const transit::Route& route = tt.routes[route_of_trip[leg.trip]];
+      const uint32_t k = leg.trip - route.first_trip;
+      const Seconds shift = leg.day_offset * routing::kSecondsPerDay;
+      bool boarded = false, alighted = false;
+      for (uint32_t pos = 0; pos < route.num_stops && !alighted; ++pos) {
+        const StopIndex at = tt.route_stops[route.first_route_stop + pos];
+        const uint8_t flags = tt.route_stop_flags[route.first_route_stop + pos];
+        const transit::StopTime& st =
+            tt.stop_times[route.first_stop_time + k * route.num_stops + pos];
+        if (!boarded) {
+          boarded = at == leg.from_stop && st.departure + shift == leg.departure &&
+                    !(flags & transit::kNoPickup);
+        } else {
+          alighted = at == leg.to_stop && st.arrival + shift == leg.arrival &&
+                     !(flags & transit::kNoDropoff);
+        }
+      }
+      if (!alighted) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 absl::StatusOr<transit::Timetable> LoadOrBuild(const Flags& flags) {
   if (std::filesystem::exists(flags.cache)) {
     absl::StatusOr<std::string> bytes = transit::ReadFileToString(flags.cache);
@@ -157,6 +220,11 @@ int Run(const Flags& flags) {
   // A Monday of the second week of the presets' calendar, as in transit_bench.
   const transit::Day monday = routing::DateOfWeekday(transit::DayFromCivil(2026, 11, 2) + 7, 0);
   const int n = static_cast<int>(timetable.num_stops());
+  std::vector<uint32_t> route_of_trip(timetable.trips.size());
+  for (uint32_t r = 0; r < timetable.num_routes(); ++r) {
+    const transit::Route& route = timetable.routes[r];
+    for (uint32_t k = 0; k < route.num_trips; ++k) route_of_trip[route.first_trip + k] = r;
+  }
   auto run = [&](StopIndex stop, Seconds t) {
     if (forward) {
       router.EarliestArrivalFromStops(monday, {{stop, t}}, flags.transfers);
@@ -179,7 +247,7 @@ int Run(const Flags& flags) {
     run(queries[0].first, queries[0].second);  // warm the state
     std::vector<double> cpu, wall;
     Hash labels, journeys;
-    int64_t reached = 0;
+    int64_t reached = 0, checked = 0, invalid = 0;
     for (const auto& [stop, t] : queries) {
       const double w0 = Now(), c0 = ThreadCpu();
       run(stop, t);
@@ -201,6 +269,12 @@ int Run(const Flags& flags) {
             return 1;
           }
           AddJourney(*j, &journeys);
+          ++checked;
+          const Seconds label = forward ? router.ArrivalAt(s) : router.DepartureFrom(s);
+          if (!ValidJourney(timetable, route_of_trip, *j, forward, stop, t, s, label,
+                            network.options().min_transfer_seconds, flags.transfers + 1)) {
+            ++invalid;
+          }
         }
       }
     }
@@ -210,10 +284,12 @@ int Run(const Flags& flags) {
         " | load %s\n",
         c.mean, c.median, c.p99, w.mean, w.median, w.p99, LoadAverage().c_str());
     if (flags.check) {
-      std::printf("  labels %016llx  journeys %016llx  reached %.1f stops per query\n",
-                  static_cast<unsigned long long>(labels.h),
-                  static_cast<unsigned long long>(journeys.h),
-                  static_cast<double>(reached) / flags.queries);
+      std::printf(
+          "  labels %016llx  journeys %016llx  reached %.1f stops per query; %lld journeys "
+          "checked, %lld invalid\n",
+          static_cast<unsigned long long>(labels.h), static_cast<unsigned long long>(journeys.h),
+          static_cast<double>(reached) / flags.queries, static_cast<long long>(checked),
+          static_cast<long long>(invalid));
     }
     std::fflush(stdout);
   }
