@@ -209,6 +209,23 @@ void FillRouteSpans(const transit::Timetable& t, internal::Layout* layout) {
   }
 }
 
+// The footpaths again in 4 bytes each (Layout::packed_footpaths) when every target and
+// duration fits; otherwise none.
+void PackFootpaths(size_t num_stops, internal::Layout* layout) {
+  layout->packed_footpaths.clear();
+  const size_t count = layout->own_footpaths.size();
+  if (num_stops > (size_t{1} << (32 - internal::kPackedDurationBits))) return;
+  for (const transit::Footpath& f : layout->own_footpaths) {
+    if (f.duration < 0 || static_cast<uint32_t>(f.duration) > internal::kPackedDurationMask) return;
+  }
+  layout->packed_footpaths.resize(count);
+  for (size_t k = 0; k < count; ++k) {
+    const transit::Footpath& f = layout->own_footpaths[k];
+    layout->packed_footpaths[k] =
+        (f.to << internal::kPackedDurationBits) | static_cast<uint32_t>(f.duration);
+  }
+}
+
 // The index of (x, y) along a Hilbert curve over a 2^16 x 2^16 grid.
 uint64_t HilbertIndex(uint32_t x, uint32_t y) {
   uint64_t d = 0;
@@ -358,6 +375,8 @@ TransitNetwork::TransitNetwork(const transit::Timetable& timetable, NetworkOptio
   b.stop_routes = b.own_stop_routes.data();
   b.footpath_offsets = b.own_footpath_offsets.data();
   b.footpaths = b.own_footpaths.data();
+  PackFootpaths(n, &f);
+  PackFootpaths(n, &b);
   FillRouteSpans(t, &b);
 }
 
@@ -381,7 +400,8 @@ size_t TransitNetwork::MemoryBytes() const {
            l.own_stop_route_offsets.capacity() * sizeof(uint32_t) +
            l.own_stop_routes.capacity() * sizeof(transit::StopRoute) +
            l.own_footpath_offsets.capacity() * sizeof(uint32_t) +
-           l.own_footpaths.capacity() * sizeof(transit::Footpath);
+           l.own_footpaths.capacity() * sizeof(transit::Footpath) +
+           l.packed_footpaths.capacity() * sizeof(uint32_t);
   };
   return sizeof(*this) + grid_.MemoryBytes() + layout_bytes(forward_) + layout_bytes(backward_) +
          (to_internal_.capacity() + to_external_.capacity()) * sizeof(StopIndex);
@@ -434,7 +454,10 @@ std::string DescribeJourney(const Journey& journey, const transit::Timetable& ti
 Router::Router(const TransitNetwork& network) : network_(network) {
   num_stops_ = network.timetable().num_stops();
   const size_t words = (num_stops_ + 63) / 64;
-  best_.assign(num_stops_, BestLabel{kUnreachable, kUnreachable, kUnreachable, 0});
+  best_.assign(num_stops_, BestLabel{kUnreachable, kUnreachable});
+  best_ride_.assign(num_stops_, kUnreachable);
+  foot_key_.assign(num_stops_, kUnreachable);
+  round_bits_.assign(num_stops_, 0);
   egress_of_.assign(num_stops_, kUnreachable);
   marked_.assign(words, 0);
   next_marked_.assign(words, 0);
@@ -448,6 +471,8 @@ Router::Router(const TransitNetwork& network) : network_(network) {
 size_t Router::MemoryBytes() const {
   size_t bytes = sizeof(*this);
   bytes += labels_.capacity() * sizeof(RoundLabel) + best_.capacity() * sizeof(BestLabel);
+  bytes += (best_ride_.capacity() + foot_key_.capacity()) * sizeof(Seconds) +
+           round_bits_.capacity() * sizeof(uint32_t);
   bytes += (range_ride_.capacity() + egress_of_.capacity()) * sizeof(Seconds);
   bytes +=
       (marked_.capacity() + next_marked_.capacity() + ride_marked_.capacity()) * sizeof(uint64_t);
@@ -461,12 +486,20 @@ size_t Router::MemoryBytes() const {
 }
 
 void Router::ResetLabels() {
-  constexpr BestLabel kClear{kUnreachable, kUnreachable, kUnreachable, 0};
+  constexpr BestLabel kClear{kUnreachable, kUnreachable};
   if (touched_list_.size() * 8 > num_stops_) {
-    // Many stops: clearing the whole array in order beats scattered writes per stop.
+    // Many stops: clearing whole arrays in order beats scattered writes per stop.
     std::fill(best_.begin(), best_.end(), kClear);
+    std::fill(best_ride_.begin(), best_ride_.end(), kUnreachable);
+    std::fill(foot_key_.begin(), foot_key_.end(), kUnreachable);
+    std::fill(round_bits_.begin(), round_bits_.end(), 0);
   } else {
-    for (StopIndex s : touched_list_) best_[s] = kClear;
+    for (StopIndex s : touched_list_) {
+      best_[s] = kClear;
+      best_ride_[s] = kUnreachable;
+      foot_key_[s] = kUnreachable;
+      round_bits_[s] = 0;
+    }
   }
   // The round labels are not cleared: outside range queries only the stops' `rounds`
   // bits and the marked bitsets (a boarding label is read only where its stop was marked)
@@ -545,8 +578,9 @@ bool Router::ImproveArrival(uint32_t round, StopIndex s, Seconds t, ParentRef pa
     l.arr = t;
     l.arr_parent = parent;
     best.arr = t;
+    foot_key_[s] = std::max(t, best.board);
   }
-  best.rounds |= uint32_t{1} << round;
+  round_bits_[s] |= uint32_t{1} << round;
   Touch(s);
   if (!targets_.empty() && !(kRange && round == 0)) {
     const Seconds e = egress_of_[s];
@@ -578,6 +612,7 @@ bool Router::ImproveBoard(uint32_t round, StopIndex s, Seconds t, ParentRef pare
     l.board = t;
     l.board_parent = parent;
     best.board = t;
+    foot_key_[s] = std::max(best.arr, t);
   }
   Touch(s);
   SetBit(&next_marked_, s);
@@ -670,19 +705,18 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
     }
     if (trip >= 0 && !(f & kNoDropoff)) {
       const Seconds a = row[i].arrival + shift;
-      BestLabel& best = best_[s];
-      if (a < limit_ && (kRange ? a < range_ride[s] : a < best.ride)) {
+      if (a < limit_ && (kRange ? a < range_ride[s] : a < best_ride_[s])) {
         // A ride's arrival is kept apart from arrivals on foot: only it may walk on.
         if constexpr (kRange) {
           range_ride[s] = a;
-          best.ride = std::min(best.ride, a);
+          best_ride_[s] = std::min(best_ride_[s], a);
           for (uint32_t k = round + 1; k < static_cast<uint32_t>(rounds_); ++k) {
             Seconds& later = range_ride_[k * num_stops_ + s];
             if (a >= later) break;
             later = a;
           }
         } else {
-          best.ride = a;
+          best_ride_[s] = a;
         }
         Touch(s);
         ride.alight_pos = i;
@@ -769,9 +803,22 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
 
 template <bool kRange>
 void Router::RelaxFootpaths(uint32_t round) {
+  if (layout_->packed_footpaths.empty()) {
+    RelaxFootpathsOf<kRange, false>(round);
+  } else {
+    RelaxFootpathsOf<kRange, true>(round);
+  }
+}
+
+template <bool kRange, bool kPacked>
+void Router::RelaxFootpathsOf(uint32_t round) {
   const internal::Layout& L = *layout_;
   const size_t n = num_stops_;
   const RoundLabel* keys = labels_.data() + round * n;
+  const uint32_t* offsets = L.footpath_offsets;
+  const transit::Footpath* footpaths = L.footpaths;
+  const uint32_t* packed = L.packed_footpaths.data();
+  const Seconds* foot_key = foot_key_.data();
   // In stop order: the footpaths are read front to back, and their ends (numbered by
   // place) are near each other. Ties between equally good walks go to the lowest stop
   // (internal numbering).
@@ -782,29 +829,42 @@ void Router::RelaxFootpaths(uint32_t round) {
     // Fetch these stops' footpaths first, so that their misses overlap.
     for (uint64_t ahead = bits; ahead != 0; ahead &= ahead - 1) {
       const StopIndex s = static_cast<StopIndex>(w * 64 + __builtin_ctzll(ahead));
-      const transit::Footpath* first = L.footpaths + L.footpath_offsets[s];
-      const transit::Footpath* last = L.footpaths + L.footpath_offsets[s + 1];
-      for (const transit::Footpath* fp = first; fp < last; fp += 8) __builtin_prefetch(fp);
+      const char* first = kPacked ? reinterpret_cast<const char*>(packed + offsets[s])
+                                  : reinterpret_cast<const char*>(footpaths + offsets[s]);
+      const char* last = kPacked ? reinterpret_cast<const char*>(packed + offsets[s + 1])
+                                 : reinterpret_cast<const char*>(footpaths + offsets[s + 1]);
+      for (const char* line = first; line < last; line += 64) __builtin_prefetch(line);
     }
     while (bits != 0) {
       const StopIndex s = static_cast<StopIndex>(w * 64 + __builtin_ctzll(bits));
       bits &= bits - 1;
-      // Its ride arrival of this round (the latest improvement).
-      const Seconds a = kRange ? range_ride_[round * n + s] : best_[s].ride;
+      // Its ride arrival of this round (the latest improvement), below limit_.
+      const int64_t a = kRange ? range_ride_[round * n + s] : best_ride_[s];
       const ParentRef p = MakeRef(kRideWalk, ride_of_[s]);
-      for (uint32_t k = L.footpath_offsets[s]; k < L.footpath_offsets[s + 1]; ++k) {
-        const transit::Footpath& f = L.footpaths[k];
-        const Seconds t = SaturatingAdd(a, f.duration);
-        if (t >= limit_) continue;
-        if constexpr (kRange) {
-          if (t >= keys[f.to].arr && t >= keys[f.to].board) continue;
+      int64_t limit = limit_;
+      const uint32_t end = offsets[s + 1];
+      for (uint32_t k = offsets[s]; k < end; ++k) {
+        StopIndex to;
+        int64_t t;
+        if constexpr (kPacked) {
+          to = packed[k] >> internal::kPackedDurationBits;
+          t = a + (packed[k] & internal::kPackedDurationMask);
         } else {
-          const BestLabel& best = best_[f.to];
-          if (t >= best.arr && t >= best.board) continue;
+          to = footpaths[k].to;
+          t = a + footpaths[k].duration;
         }
-        ImproveArrival<kRange>(round, f.to, t, p);
+        if (t >= limit) continue;
+        if constexpr (kRange) {
+          if (t >= keys[to].arr && t >= keys[to].board) continue;
+        } else {
+          // (Below the larger of the two best labels: it improves one of them.)
+          if (t >= foot_key[to]) continue;
+        }
+        const Seconds time = static_cast<Seconds>(t);
+        ImproveArrival<kRange>(round, to, time, p);
         // (Reaching a target may have lowered the limit.)
-        if (t < limit_) ImproveBoard<kRange>(round, f.to, t, p);
+        limit = limit_;
+        if (t < limit) ImproveBoard<kRange>(round, to, time, p);
       }
     }
   }
@@ -910,7 +970,7 @@ Seconds Router::LayoutArrival(StopIndex stop, int rounds) const {
   if (range_) return rounds <= 0 ? kUnreachable : labels_[(rounds - 1) * num_stops_ + s].arr;
   if (rounds >= rounds_) return best_[s].arr;
   Seconds best = kUnreachable;
-  const uint32_t written = best_[s].rounds;
+  const uint32_t written = round_bits_[s];
   for (int k = 0; k < rounds; ++k) {
     if (written & (uint32_t{1} << k)) best = std::min(best, labels_[k * num_stops_ + s].arr);
   }
@@ -956,7 +1016,7 @@ bool Router::CollectLegs(StopIndex stop, std::vector<RawLeg>* legs, StopIndex* s
   stop = network_.ToInternal(stop);
   int round = range_ ? rounds_ - 1 : 0;
   if (!range_) {
-    const uint32_t written = best_[stop].rounds;
+    const uint32_t written = round_bits_[stop];
     while (round < rounds_ &&
            !((written & (uint32_t{1} << round)) && labels_[round * n + stop].arr == best)) {
       ++round;

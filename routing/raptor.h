@@ -158,6 +158,8 @@ struct NetworkOptions {
 };
 
 namespace internal {
+inline constexpr int kPackedDurationBits = 11;
+inline constexpr uint32_t kPackedDurationMask = (uint32_t{1} << kPackedDurationBits) - 1;
 // One direction of the route layout the scan walks. The forward layout points into the
 // timetable; the backward one owns a time-reversed copy (routes' stops in reverse order,
 // times negated, trips in reverse order, pickup and drop-off swapped, footpaths reversed),
@@ -204,6 +206,10 @@ struct Layout {
   std::vector<transit::StopRoute> own_stop_routes;
   std::vector<uint32_t> own_footpath_offsets;
   std::vector<transit::Footpath> own_footpaths;
+  // The same footpaths in 4 bytes each, (target << kPackedDurationBits) | duration, for
+  // the relaxation after each round (half the memory traffic); empty when a target or a
+  // duration does not fit (more than 2^21 stops, or a footpath of 2048 s or more).
+  std::vector<uint32_t> packed_footpaths;
 };
 }  // namespace internal
 
@@ -425,16 +431,15 @@ class Router {
     ParentRef arr_parent;
     ParentRef board_parent;
   };
-  // The best labels of a stop over all rounds, 16 bytes. `rounds`: bit k set when the
-  // arrival label of round k was written by this query (outside range queries the round
-  // labels are not cleared between queries: only these bits say which hold); kTouched
-  // when any label of the stop was set.
+  // The best arrival and boarding labels of a stop over all rounds (what a footpath's
+  // relaxation compares with), 8 bytes.
   struct BestLabel {
     Seconds arr;
     Seconds board;
-    Seconds ride;
-    uint32_t rounds;
   };
+  // round_bits_: bit k set when the arrival label of round k was written by this query
+  // (outside range queries the round labels are not cleared between queries: only these
+  // bits say which hold); kTouched when any label of the stop was set.
   static constexpr uint32_t kTouched = uint32_t{1} << 31;
   // A leg in the timetable's direction, before times are assigned.
   struct RawLeg {
@@ -463,6 +468,8 @@ class Router {
   void ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day_offset);
   template <bool kRange>
   void RelaxFootpaths(uint32_t round);
+  template <bool kRange, bool kPacked>
+  void RelaxFootpathsOf(uint32_t round);
   // Improve the arrival (boarding) label of stop s in `round` to t (t < limit_ checked
   // by the caller); false when it is no better.
   template <bool kRange>
@@ -470,8 +477,8 @@ class Router {
   template <bool kRange>
   bool ImproveBoard(uint32_t round, StopIndex s, Seconds t, ParentRef parent);
   void Touch(StopIndex s) {
-    if (!(best_[s].rounds & kTouched)) {
-      best_[s].rounds |= kTouched;
+    if (!(round_bits_[s] & kTouched)) {
+      round_bits_[s] |= kTouched;
       touched_list_.push_back(s);
     }
   }
@@ -506,10 +513,15 @@ class Router {
   int allocated_rounds_ = 0;
   // Over all rounds (a single run: tau*), by stop.
   std::vector<BestLabel> best_;
+  std::vector<Seconds> best_ride_;  // the best arrival by a ride (outside range queries)
+  // max(best_[s].arr, best_[s].board) (outside range queries): a walk that reaches s
+  // earlier improves one of them. One dense array for the footpath relaxation's test.
+  std::vector<Seconds> foot_key_;
+  std::vector<uint32_t> round_bits_;
   std::vector<StopIndex> touched_list_;  // stops with kTouched
   std::vector<uint64_t> marked_;         // board label improved in the previous round
   std::vector<uint64_t> next_marked_;    // ... in this round
-  // Range queries only: the arrival by a ride per round (outside ranges best_[s].ride is
+  // Range queries only: the arrival by a ride per round (outside ranges best_ride_[s] is
   // the round's own). A ride's arrival is pruned only against other rides, since an
   // arrival on foot may not walk on (footpaths are not chained).
   std::vector<Seconds> range_ride_;

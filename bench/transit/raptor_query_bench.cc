@@ -232,6 +232,13 @@ int Run(const Flags& flags) {
       router.LatestDepartureToStops(monday, {{stop, t}}, flags.transfers);
     }
   };
+  int running = 0;
+  for (const transit::TripInfo& trip : timetable.trips) {
+    running += timetable.services[trip.service].RunsOn(monday);
+  }
+  std::printf("%zu stops, %zu routes, %zu trips (%d run on the Monday), %zu footpaths\n",
+              timetable.num_stops(), timetable.num_routes(), timetable.trips.size(), running,
+              timetable.footpaths.size());
   std::printf("%s, %s one-to-all, %d h horizon, %d transfers, %d queries; load before %s\n",
               flags.feed.c_str(), flags.query.c_str(), flags.horizon_h, flags.transfers,
               flags.queries, LoadAverage().c_str());

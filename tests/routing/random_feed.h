@@ -19,7 +19,8 @@ struct RandomFeed {
 // Deterministic in `seed`. Lines of 3-7 stops (some loops back to a stop), trips from
 // 04:00 to 27:00 (after midnight too) at varying speeds (so some overtake), calls without
 // pickup or drop-off, three calendars with exceptions, explicit one-way and two-way
-// footpaths (closed by the builder) and a random minimum change time.
+// footpaths (closed by the builder; up to 10 minutes, or 50 in every fourth feed) and a
+// random minimum change time.
 RandomFeed MakeRandomFeed(uint64_t seed);
 
 }  // namespace carvematch::routing::testing
