@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iostream>
+#include <optional>
 #include <ostream>
 #include <thread>
 #include <utility>
@@ -83,10 +85,7 @@ absl::Status Runtime::LoadTransit(const std::string& db_path, std::ostream& log)
   return absl::OkStatus();
 }
 
-absl::Status Runtime::PrepareZoneMatrix(const std::string& db_path, std::ostream& log) {
-  const auto* exact = dynamic_cast<const commute::TransitTravel*>(travel_.get());
-  if (exact == nullptr) return absl::OkStatus();
-  const auto start = std::chrono::steady_clock::now();
+commute::MatrixRequest Runtime::MatrixRequestNow() const {
   const std::vector<std::shared_ptr<const Participant>> participants = index_->Participants("");
   const std::vector<MatchIndex::OpenVacancy> open = index_->OpenVacancies();
   std::vector<const Participant*> people;
@@ -95,33 +94,56 @@ absl::Status Runtime::PrepareZoneMatrix(const std::string& db_path, std::ostream
   for (const MatchIndex::OpenVacancy& v : open) {
     vacancies.emplace_back(v.vacancy.get(), v.employer.get());
   }
-  const commute::MatrixInputs inputs = commute::InputsOf(people, vacancies);
-  commute::ZoneMatrixOptions options;
-  options.threads = std::max(1u, std::thread::hardware_concurrency());
+  commute::MatrixRequest request;
+  request.inputs = commute::InputsOf(people, vacancies);
+  request.options.threads = std::max(1u, std::thread::hardware_concurrency());
   // Pairs slower than anyone's limit need no entry ("no trip" blocks them all the same).
   for (const Participant* p : people) {
-    options.max_minutes = std::min(254, std::max(options.max_minutes, p->max_commute_minutes));
+    request.options.max_minutes =
+        std::min(254, std::max(request.options.max_minutes, p->max_commute_minutes));
   }
-  const std::string key = commute::SiteSetKey(inputs.sites, options);
+  return request;
+}
+
+absl::Status Runtime::PrepareZoneMatrix(const std::string& db_path, std::ostream& log) {
+  const auto* exact = dynamic_cast<const commute::TransitTravel*>(travel_.get());
+  if (exact == nullptr) return absl::OkStatus();
+  const auto start = std::chrono::steady_clock::now();
+  // Rebuilt matrices (sites, shifts or zones changed while the server runs) are stored
+  // from the keeper's thread on a connection of their own.
+  auto save = [db_path, feed = feed_version_](const commute::ZoneMatrix& m,
+                                              const std::string& key) {
+    absl::StatusOr<std::unique_ptr<TransitStore>> store = TransitStore::Open(db_path);
+    absl::Status saved = store.ok()
+                             ? (*store)->SaveZoneMatrix({"default", feed, key, m.Serialize(), 0})
+                             : store.status();
+    if (!saved.ok()) {
+      std::cerr << "carvematch: zone matrix rebuilt but not stored: " << saved.message() << "\n";
+    }
+  };
+  keeper_ = std::make_unique<commute::ZoneMatrixKeeper>(
+      *exact, [this] { return MatrixRequestNow(); }, save);
+
+  const commute::MatrixRequest request = MatrixRequestNow();
+  const std::string key = commute::SiteSetKey(request.inputs.sites, request.options);
   ASSIGN_OR_RETURN(std::unique_ptr<TransitStore> store, TransitStore::Open(db_path));
   std::string how = "loaded";
+  std::optional<commute::ZoneMatrix> matrix;
   absl::StatusOr<StoredZoneMatrix> stored = store->LoadZoneMatrix("default", feed_version_, key);
   if (stored.ok()) {
     absl::StatusOr<commute::ZoneMatrix> m = commute::ZoneMatrix::Deserialize(stored->data);
-    if (m.ok()) zone_matrix_ = std::make_unique<commute::ZoneMatrix>(std::move(*m));
+    if (m.ok()) matrix = std::move(*m);
   }
-  if (zone_matrix_ == nullptr) {
-    ASSIGN_OR_RETURN(commute::ZoneMatrix m,
-                     commute::ZoneMatrix::Build(*exact, inputs.points, inputs.sites, options));
-    zone_matrix_ = std::make_unique<commute::ZoneMatrix>(std::move(m));
+  if (!matrix.has_value()) {
+    ASSIGN_OR_RETURN(matrix, commute::ZoneMatrix::Build(*exact, request.inputs.points,
+                                                        request.inputs.sites, request.options));
     absl::Status saved =
-        store->SaveZoneMatrix({"default", feed_version_, key, zone_matrix_->Serialize(), 0});
+        store->SaveZoneMatrix({"default", feed_version_, key, matrix->Serialize(), 0});
     how =
         saved.ok() ? "built and stored" : absl::StrCat("built (not stored: ", saved.message(), ")");
   }
-  bulk_travel_ = std::make_unique<commute::ZoneMatrixTravel>(*zone_matrix_, *exact);
-  bulk_matcher_ = std::make_unique<Matcher>(*credit_, *bulk_travel_);
-  const commute::ZoneMatrixStats& st = zone_matrix_->stats();
+  const commute::ZoneMatrixStats st = matrix->stats();
+  keeper_->Install(*std::move(matrix), key);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   log << absl::StrFormat(
@@ -131,12 +153,34 @@ absl::Status Runtime::PrepareZoneMatrix(const std::string& db_path, std::ostream
   return absl::OkStatus();
 }
 
+absl::Status Runtime::WaitForZoneMatrix() const {
+  return keeper_ == nullptr ? absl::OkStatus() : keeper_->WaitIdle();
+}
+
+std::shared_ptr<const Matcher> Runtime::BulkMatcher() const {
+  if (keeper_ == nullptr) return nullptr;
+  std::shared_ptr<const commute::ZoneMatrixTravel> travel = keeper_->Current();
+  if (travel == nullptr) return nullptr;
+  std::lock_guard<std::mutex> lock(bulk_mu_);
+  if (bulk_travel_ != travel) {
+    // A matcher over the new matrix; the pair keeps the matrix alive for running calls.
+    struct Bundle {
+      std::shared_ptr<const commute::ZoneMatrixTravel> travel;
+      Matcher matcher;
+    };
+    auto bundle = std::make_shared<const Bundle>(Bundle{travel, Matcher(*credit_, *travel)});
+    bulk_travel_ = travel;
+    bulk_matcher_ = std::shared_ptr<const Matcher>(bundle, &bundle->matcher);
+  }
+  return bulk_matcher_;
+}
+
 ServiceContext Runtime::context() const {
   ServiceContext context;
   context.repository = repository_.get();
   context.taxonomy = taxonomy_.get();
   context.matcher = matcher_.get();
-  context.bulk_matcher = bulk_matcher_.get();
+  if (keeper_ != nullptr) context.bulk_matcher = [this] { return BulkMatcher(); };
   context.index = index_.get();
   return context;
 }

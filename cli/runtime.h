@@ -6,11 +6,13 @@
 #define CARVEMATCH_CLI_RUNTIME_H_
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "commute/anchored_travel.h"
 #include "commute/zone_matrix.h"
+#include "commute/zone_matrix_keeper.h"
 #include "matcher/matcher.h"
 #include "matcher/taxonomy_credit.h"
 #include "mobility/travel.h"
@@ -30,6 +32,9 @@ class Runtime {
                                                        std::ostream& log);
 
   ServiceContext context() const;
+  // Waits until no background rebuild of the zone matrix is running (tests, tools);
+  // the last rebuild's status. OK without a timetable.
+  absl::Status WaitForZoneMatrix() const;
   SqliteRepository& repository() { return *repository_; }
   const Taxonomy& taxonomy() const { return *taxonomy_; }
 
@@ -39,6 +44,10 @@ class Runtime {
   // vacancies, loaded from the store when its feed version and site set are current,
   // else built and stored; and the bulk path's first-pass matcher over it.
   absl::Status PrepareZoneMatrix(const std::string& db_path, std::ostream& log);
+  // What the matrix should cover now: the indexed participants and open vacancies.
+  commute::MatrixRequest MatrixRequestNow() const;
+  // The first-pass matcher over the keeper's current matrix; null without a timetable.
+  std::shared_ptr<const Matcher> BulkMatcher() const;
 
   std::unique_ptr<SqliteRepository> repository_;
   std::unique_ptr<Taxonomy> taxonomy_;
@@ -52,9 +61,13 @@ class Runtime {
   // site-anchored searches, commute/anchored_travel.h).
   std::unique_ptr<commute::AnchoredTransitTravel> anchored_;
   std::string feed_version_;
-  std::unique_ptr<commute::ZoneMatrix> zone_matrix_;
-  std::unique_ptr<TravelTimeEstimator> bulk_travel_;
-  std::unique_ptr<Matcher> bulk_matcher_;
+  // With a timetable: the bulk path's zone-to-site matrix, rebuilt in the background
+  // when the sites, shifts or zones change, and the first-pass matcher over its current
+  // matrix (made anew when the matrix changes).
+  std::unique_ptr<commute::ZoneMatrixKeeper> keeper_;
+  mutable std::mutex bulk_mu_;
+  mutable std::shared_ptr<const commute::ZoneMatrixTravel> bulk_travel_;
+  mutable std::shared_ptr<const Matcher> bulk_matcher_;
   std::unique_ptr<TaxonomyCredit> credit_;
   std::unique_ptr<Matcher> matcher_;
   std::unique_ptr<MatchIndex> index_;

@@ -165,14 +165,16 @@ int DayClassOf(Weekday day) {
 }
 
 std::string SiteSetKey(const std::vector<SiteShifts>& sites, const ZoneMatrixOptions& options) {
-  // FNV-1a over a canonical text of the sites (by id) and the options.
+  // FNV-1a over a canonical text of the sites (by id) and the options. Bands of options
+  // out of range (Build refuses them) are taken per minute, so the key stays defined.
+  const int band_minutes = std::max(1, options.band_minutes);
   std::vector<std::string> lines;
   lines.reserve(sites.size());
   for (const SiteShifts& s : sites) {
     std::set<Band> bands;
     for (const WeeklySpan& w : ShiftsOrDefault(s)) {
       if (DayClassOf(w.day) < 0) continue;
-      auto [to, back] = BandsOf(w, options.band_minutes);
+      auto [to, back] = BandsOf(w, band_minutes);
       bands.insert(to);
       bands.insert(back);
     }

@@ -166,6 +166,8 @@ class ZoneMatrixTravel : public TravelTimeEstimator {
   // answer is for the zone's representative point, not the point asked).
   std::optional<ModeLowerBound> LowerBound(TransportMode mode) const override;
 
+  const ZoneMatrix& matrix() const { return matrix_; }
+
  private:
   const ZoneMatrix& matrix_;
   const TransitTravel& exact_;

@@ -326,7 +326,9 @@ grpc::Status AssignmentServiceImpl::Assign(grpc::ServerContext* context,
     }
     // With a timetable: the zone-to-site matrix proposes twice the candidates, the exact
     // matcher re-scores them and keeps `candidates` (as BulkRank, matcher/recheck.h).
-    const bool two_pass = services_.bulk_matcher != nullptr;
+    const std::shared_ptr<const Matcher> fast =
+        services_.bulk_matcher ? services_.bulk_matcher() : nullptr;
+    const bool two_pass = fast != nullptr;
     BatchRankOptions rank_options;
     rank_options.top_k_per_participant = two_pass ? 2 * candidates : candidates;
     rank_options.top_k_per_vacancy = 0;
@@ -341,8 +343,7 @@ grpc::Status AssignmentServiceImpl::Assign(grpc::ServerContext* context,
       return true;
     };
     absl::StatusOr<BatchRankResult> ranked =
-        RankAll(two_pass ? *services_.bulk_matcher : *services_.matcher, participants, contexts,
-                rank_options);
+        RankAll(two_pass ? *fast : *services_.matcher, participants, contexts, rank_options);
     if (ranked.ok() && two_pass) {
       RecheckOptions recheck;
       recheck.top_k_per_participant = candidates;

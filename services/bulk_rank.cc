@@ -128,8 +128,10 @@ grpc::Status MatchServiceImpl::BulkRank(grpc::ServerContext* context,
     // a timetable the pass runs over the zone-to-site matrix and proposes twice the
     // pairs; the exact matcher then re-scores those and keeps the best top_k
     // (matcher/recheck.h).
-    const bool two_pass = services_.bulk_matcher != nullptr;
-    const Matcher& first_pass = two_pass ? *services_.bulk_matcher : *services_.matcher;
+    const std::shared_ptr<const Matcher> fast =
+        services_.bulk_matcher ? services_.bulk_matcher() : nullptr;
+    const bool two_pass = fast != nullptr;
+    const Matcher& first_pass = two_pass ? *fast : *services_.matcher;
     BatchRankOptions options;
     options.top_k_per_participant = two_pass ? 2 * top_k : top_k;
     options.top_k_per_vacancy = two_pass ? 2 * top_k : top_k;

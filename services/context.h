@@ -4,6 +4,9 @@
 #ifndef CARVEMATCH_SERVICES_CONTEXT_H_
 #define CARVEMATCH_SERVICES_CONTEXT_H_
 
+#include <functional>
+#include <memory>
+
 #include "absl/status/statusor.h"
 #include "grpcpp/server_context.h"
 #include "matcher/matcher.h"
@@ -22,9 +25,10 @@ struct ServiceContext {
   MatchIndex* index = nullptr;
   // The first pass of BulkRank's and Assign's RankAll when a public-transport timetable
   // is loaded: the same matcher over commute::ZoneMatrixTravel (public transport from the
-  // zone-to-site matrix). Its candidates are then re-scored with `matcher` (the exact
-  // router), which also gives every explanation. Null: one pass with `matcher`.
-  const Matcher* bulk_matcher = nullptr;
+  // zone-to-site matrix, kept current by the server). Its candidates are then re-scored
+  // with `matcher` (the exact router), which also gives every explanation. Asked once per
+  // call; empty or returning null: one pass with `matcher`.
+  std::function<std::shared_ptr<const Matcher>()> bulk_matcher = nullptr;
 };
 
 // Brings the index up to date after a committed write of one record. A failure is

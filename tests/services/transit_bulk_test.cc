@@ -106,7 +106,12 @@ class TransitBulkTest : public ::testing::Test {
     context.taxonomy = taxonomy_.get();
     context.matcher = matcher_.get();
     context.index = index_.get();
-    context.bulk_matcher = bulk;
+    if (bulk != nullptr) {
+      // Not owned: the fixture keeps the matcher.
+      context.bulk_matcher = [bulk] {
+        return std::shared_ptr<const Matcher>(std::shared_ptr<const Matcher>(), bulk);
+      };
+    }
     ServerOptions options;
     options.listen = "127.0.0.1:0";
     auto server = Server::Start(context, options);
