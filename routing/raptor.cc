@@ -556,8 +556,12 @@ void Router::SetTargets(const std::vector<StopSeconds>& targets) {
   }
 }
 
+// Both Improve functions are forced inline: called about 100 000 times per one-to-all
+// query from the scans and the footpath relaxation, the calls cost about a tenth of the
+// query's instructions.
 template <bool kRange>
-bool Router::ImproveArrival(uint32_t round, StopIndex s, Seconds t, ParentRef parent) {
+inline __attribute__((always_inline)) bool Router::ImproveArrival(uint32_t round, StopIndex s,
+                                                                  Seconds t, ParentRef parent) {
   const size_t n = num_stops_;
   BestLabel& best = best_[s];
   if constexpr (kRange) {
@@ -593,7 +597,8 @@ bool Router::ImproveArrival(uint32_t round, StopIndex s, Seconds t, ParentRef pa
 }
 
 template <bool kRange>
-bool Router::ImproveBoard(uint32_t round, StopIndex s, Seconds t, ParentRef parent) {
+inline __attribute__((always_inline)) bool Router::ImproveBoard(uint32_t round, StopIndex s,
+                                                                Seconds t, ParentRef parent) {
   const size_t n = num_stops_;
   BestLabel& best = best_[s];
   if constexpr (kRange) {
