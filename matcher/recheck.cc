@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "model/status.h"
 
 namespace carvematch {
 namespace {
@@ -116,19 +117,41 @@ absl::StatusOr<BatchRankResult> RecheckRanking(const Matcher& exact,
   std::atomic<bool> stop{false};
   std::mutex mu;  // the first error and the progress callback
   absl::Status error;
+  // Per vacancy of a unit, one RankAll of the exact matcher over its proposed
+  // participants that keeps them all: the batch kernel's numeric path (tiers and scores
+  // equal to Explain's, tests/matcher/batch_ranker_test.cc) without rendering texts or
+  // planning trips.
+  auto rescore = [&](size_t begin, size_t end) -> absl::Status {
+    std::vector<const Participant*> people;
+    for (size_t i = begin; i < end; ++i) people.push_back(participants[pairs[i].participant]);
+    BatchRankOptions o;
+    o.top_k_per_participant = 0;
+    o.top_k_per_vacancy = static_cast<int>(people.size());
+    o.include_blocked = true;
+    o.threads = 1;
+    ASSIGN_OR_RETURN(BatchRankResult r,
+                     RankAll(exact, people, {vacancies[pairs[begin].vacancy]}, o));
+    if (r.for_vacancy.size() != 1 || r.for_vacancy[0].size() != people.size()) {
+      return absl::InternalError("the exact pass did not score every proposed pair");
+    }
+    for (const RankedParticipant& x : r.for_vacancy[0]) {
+      tiers[begin + x.participant] = x.tier;
+      scores[begin + x.participant] = x.score;
+    }
+    return absl::OkStatus();
+  };
   auto work = [&]() {
     for (size_t u = next_unit++; u + 1 < unit_begin.size() && !stop; u = next_unit++) {
-      for (size_t i = unit_begin[u]; i < unit_begin[u + 1]; ++i) {
-        absl::StatusOr<MatchResult> r =
-            exact.Explain(*participants[pairs[i].participant], vacancies[pairs[i].vacancy]);
-        if (!r.ok()) {
+      for (size_t i = unit_begin[u]; i < unit_begin[u + 1];) {
+        size_t j = i;
+        while (j < unit_begin[u + 1] && pairs[j].vacancy == pairs[i].vacancy) ++j;
+        if (absl::Status s = rescore(i, j); !s.ok()) {
           std::lock_guard<std::mutex> lock(mu);
-          if (error.ok()) error = r.status();
+          if (error.ok()) error = s;
           stop = true;
           return;
         }
-        tiers[i] = r->tier;
-        scores[i] = r->score;
+        i = j;
       }
       std::lock_guard<std::mutex> lock(mu);
       done += static_cast<int64_t>(unit_begin[u + 1] - unit_begin[u]);

@@ -5,7 +5,8 @@
 // zone-to-site matrix, commute/zone_matrix.h) answers public transport for a zone's
 // representative point at a quarter-hour band, so its tiers and scores can be off for
 // the pairs it returns. RecheckRanking takes that first result, re-scores every pair in
-// it with `exact` (Matcher::Explain: the tier and score an explanation shows), and
+// it with `exact` (per vacancy, one RankAll over its proposed participants that keeps
+// them all: the numeric path, whose tiers and scores equal Matcher::Explain's), and
 // re-sorts each list in the matcher's order (tier, score descending, the other side's id
 // ascending, index), keeping the best `top_k_*`. BLOCKED pairs are dropped when
 // `include_blocked` is false.
@@ -54,7 +55,7 @@ struct RecheckStats {
 
 // `participants` and `vacancies` are the ones `first` was ranked over. InvalidArgument
 // for an option out of range or an index of `first` outside them; the errors of
-// Matcher::Explain; Cancelled when `progress` returns false. `stats` may be null.
+// RankAll; Cancelled when `progress` returns false. `stats` may be null.
 absl::StatusOr<BatchRankResult> RecheckRanking(const Matcher& exact,
                                                const std::vector<const Participant*>& participants,
                                                const std::vector<VacancyContext>& vacancies,

@@ -8,43 +8,25 @@
 // Sites and homes are placed near random stops (jitter up to 1.5 km for homes, 300 m for
 // sites); every site has one weekday shift, its start drawn from 06:00, 07:00, 08:00,
 // 09:00, 14:00 and 22:00 (eight hours long): two bands per site.
-#include <sys/resource.h>
-
-#include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "bench/commute/flemish_feed.h"
 #include "commute/transit_travel.h"
 #include "commute/zone_matrix.h"
 #include "routing/raptor.h"
-#include "transit/feed_generator.h"
-#include "transit/gtfs_import.h"
 #include "transit/timetable.h"
 
 namespace carvematch {
 namespace {
 
-double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-double ProcessCpu() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + 1e-6 * (u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
-GeoPoint Jitter(GeoPoint p, double max_km, std::mt19937_64& rng) {
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
-  const double dlat = u(rng) * max_km / 111.2;
-  const double dlon = u(rng) * max_km / (111.2 * std::cos(p.lat * M_PI / 180.0));
-  return {p.lat + dlat, p.lon + dlon};
-}
+using bench::Jitter;
+using bench::ProcessCpuSeconds;
+using bench::WallSeconds;
 
 int Main(int argc, char** argv) {
   int sites = 10000, homes = 100000, threads = 2;
@@ -55,17 +37,7 @@ int Main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--seed")) seed = std::strtoull(argv[i + 1], nullptr, 10);
   }
-  transit::FeedGeneratorOptions fo = transit::FeedGeneratorOptions::FlemishBusLike();
-  fo.seed = seed;
-  absl::StatusOr<transit::GeneratedFeed> feed = transit::GenerateFeed(fo);
-  if (!feed.ok()) return 1;
-  const std::string dir = "/tmp/carvematch-zone-matrix-bench";
-  std::filesystem::remove_all(dir);
-  if (!transit::WriteFeed(*feed, dir).ok()) return 1;
-  transit::TimetableBuilder builder;
-  if (!transit::ImportGtfs(dir, "flanders", builder).ok()) return 1;
-  std::filesystem::remove_all(dir);
-  absl::StatusOr<transit::Timetable> t = std::move(builder).Build(transit::FootpathOptions{});
+  absl::StatusOr<transit::Timetable> t = bench::FlemishFeed(seed);
   if (!t.ok()) return 1;
   std::printf("feed: %zu stops, %zu routes, %zu trips (FlemishBusLike, seed %llu)\n",
               t->num_stops(), t->num_routes(), t->trips.size(),
@@ -92,9 +64,9 @@ int Main(int argc, char** argv) {
   }
   commute::ZoneMatrixOptions mo;
   mo.threads = threads;
-  const double w0 = Now(), c0 = ProcessCpu();
+  const double w0 = WallSeconds(), c0 = ProcessCpuSeconds();
   absl::StatusOr<commute::ZoneMatrix> m = commute::ZoneMatrix::Build(exact, points, site_list, mo);
-  const double wall = Now() - w0, cpu = ProcessCpu() - c0;
+  const double wall = WallSeconds() - w0, cpu = ProcessCpuSeconds() - c0;
   if (!m.ok()) return 1;
   const commute::ZoneMatrixStats& s = m->stats();
   const std::string blob = m->Serialize();
@@ -111,22 +83,22 @@ int Main(int argc, char** argv) {
   commute::ZoneMatrixTravel fast(*m, exact);
   const int n = 2000;
   int answered = 0;
-  double t1 = Now();
+  double t1 = WallSeconds();
   for (int i = 0; i < n; ++i) {
     const commute::SiteShifts& site = site_list[static_cast<size_t>(i) % site_list.size()];
     answered += fast.Minutes(TransportMode::kPublicTransport, points[static_cast<size_t>(i)],
                              site.point, site.shifts[0], TripLeg::kToShift)
                     .has_value();
   }
-  const double fast_us = (Now() - t1) / n * 1e6;
+  const double fast_us = (WallSeconds() - t1) / n * 1e6;
   const int exact_n = 200;
-  t1 = Now();
+  t1 = WallSeconds();
   for (int i = 0; i < exact_n; ++i) {
     const commute::SiteShifts& site = site_list[static_cast<size_t>(i) % site_list.size()];
     exact.Minutes(TransportMode::kPublicTransport, points[static_cast<size_t>(i)], site.point,
                   site.shifts[0], TripLeg::kToShift);
   }
-  const double exact_us = (Now() - t1) / exact_n * 1e6;
+  const double exact_us = (WallSeconds() - t1) / exact_n * 1e6;
   std::printf("answer: matrix %.2f us, exact RAPTOR %.0f us (%d of %d matrix pairs reachable)\n",
               fast_us, exact_us, answered, n);
   return 0;
