@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <utility>
@@ -9,6 +10,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "mobility/travel.h"
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#define CARVEMATCH_ROUTING_X86 1
+#include <immintrin.h>
+#else
+#define CARVEMATCH_ROUTING_X86 0
+#endif
 
 namespace carvematch::routing {
 namespace {
@@ -51,6 +59,64 @@ const char* ModeName(transit::RouteMode mode) {
 }
 
 std::string Minutes(Seconds s) { return absl::StrCat((s + 59) / 60, " min"); }
+
+// The footpath relaxation's test for packed footpaths[0, count) (count <= 64) from a ride
+// arriving at `a`: bit k of the result is set when t = a + duration is below `limit` and
+// below foot_key[target]. Scalar here; eight at a time with AVX2 below.
+uint64_t WalkCandidatesScalar(const uint32_t* packed, uint32_t count, int64_t a, int64_t limit,
+                              const Seconds* foot_key) {
+  uint64_t mask = 0;
+  for (uint32_t k = 0; k < count; ++k) {
+    const int64_t t = a + (packed[k] & internal::kPackedDurationMask);
+    const StopIndex to = packed[k] >> internal::kPackedDurationBits;
+    mask |= static_cast<uint64_t>(t < limit && t < foot_key[to]) << k;
+  }
+  return mask;
+}
+
+#if CARVEMATCH_ROUTING_X86
+// Needs a + kPackedDurationMask to fit an int32 (the caller checks).
+__attribute__((target("avx2"))) uint64_t WalkCandidatesAvx2(const uint32_t* packed, uint32_t count,
+                                                            int32_t a, int32_t limit,
+                                                            const Seconds* foot_key) {
+  const __m256i va = _mm256_set1_epi32(a);
+  const __m256i vlimit = _mm256_set1_epi32(limit);
+  const __m256i vmask = _mm256_set1_epi32(static_cast<int>(internal::kPackedDurationMask));
+  uint64_t mask = 0;
+  uint32_t k = 0;
+  for (; k + 8 <= count; k += 8) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(packed + k));
+    const __m256i t = _mm256_add_epi32(va, _mm256_and_si256(v, vmask));
+    const __m256i to = _mm256_srli_epi32(v, internal::kPackedDurationBits);
+    const __m256i key = _mm256_i32gather_epi32(foot_key, to, 4);
+    // t < limit and t < key.
+    const __m256i ok = _mm256_and_si256(_mm256_cmpgt_epi32(vlimit, t), _mm256_cmpgt_epi32(key, t));
+    const uint32_t bits = static_cast<uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(ok)));
+    mask |= static_cast<uint64_t>(bits) << k;
+  }
+  if (k < count) {
+    // The last 1-7: masked loads (lanes past the end read nothing and test false).
+    const __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count - k)),
+                                             _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    const __m256i v = _mm256_maskload_epi32(reinterpret_cast<const int*>(packed + k), lanes);
+    const __m256i t = _mm256_add_epi32(va, _mm256_and_si256(v, vmask));
+    const __m256i to = _mm256_srli_epi32(v, internal::kPackedDurationBits);
+    const __m256i key = _mm256_mask_i32gather_epi32(_mm256_setzero_si256(), foot_key, to, lanes, 4);
+    const __m256i ok = _mm256_and_si256(
+        lanes, _mm256_and_si256(_mm256_cmpgt_epi32(vlimit, t), _mm256_cmpgt_epi32(key, t)));
+    const uint32_t bits = static_cast<uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(ok)));
+    mask |= static_cast<uint64_t>(bits) << k;
+  }
+  return mask;
+}
+
+// AVX2 unless the CPU lacks it or CARVEMATCH_ROUTING_PORTABLE is set (the tests run the
+// portable path that way too).
+bool UseAvx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && std::getenv("CARVEMATCH_ROUTING_PORTABLE") == nullptr;
+}
+#endif  // CARVEMATCH_ROUTING_X86
 
 }  // namespace
 
@@ -848,6 +914,37 @@ void Router::RelaxFootpathsOf(uint32_t round) {
       const ParentRef p = MakeRef(kRideWalk, ride_of_[s]);
       int64_t limit = limit_;
       const uint32_t end = offsets[s + 1];
+      if constexpr (kPacked && !kRange) {
+        // Most footpaths improve nothing: test them in blocks (eight at a time where the
+        // CPU has AVX2), then relax the candidates in order, each tested again (an
+        // improvement may have lowered the limit).
+        for (uint32_t k0 = offsets[s]; k0 < end; k0 += 64) {
+          const uint32_t count = std::min<uint32_t>(64, end - k0);
+          uint64_t mask;
+#if CARVEMATCH_ROUTING_X86
+          static const bool avx2 = UseAvx2();
+          if (avx2 && a <= std::numeric_limits<int32_t>::max() -
+                               static_cast<int64_t>(internal::kPackedDurationMask)) {
+            mask = WalkCandidatesAvx2(packed + k0, count, static_cast<int32_t>(a),
+                                      static_cast<int32_t>(limit), foot_key);
+          } else {
+            mask = WalkCandidatesScalar(packed + k0, count, a, limit, foot_key);
+          }
+#else
+          mask = WalkCandidatesScalar(packed + k0, count, a, limit, foot_key);
+#endif
+          for (; mask != 0; mask &= mask - 1) {
+            const uint32_t k = k0 + static_cast<uint32_t>(__builtin_ctzll(mask));
+            const StopIndex to = packed[k] >> internal::kPackedDurationBits;
+            const int64_t t = a + (packed[k] & internal::kPackedDurationMask);
+            if (t >= limit_ || t >= foot_key[to]) continue;
+            const Seconds time = static_cast<Seconds>(t);
+            ImproveArrival<kRange>(round, to, time, p);
+            if (time < limit_) ImproveBoard<kRange>(round, to, time, p);
+          }
+        }
+        continue;
+      }
       for (uint32_t k = offsets[s]; k < end; ++k) {
         StopIndex to;
         int64_t t;
