@@ -123,7 +123,8 @@ static_assert(sizeof(GeoPoint) == 16, "GeoPoint is two doubles");
 }  // namespace
 
 MatrixInputs InputsOf(const std::vector<const Participant*>& participants,
-                      const std::vector<std::pair<const Vacancy*, const Employer*>>& vacancies) {
+                      const std::vector<std::pair<const Vacancy*, const Employer*>>& vacancies,
+                      int flexible_start_minutes) {
   MatrixInputs in;
   for (const Participant* p : participants) {
     if (p == nullptr) continue;
@@ -143,6 +144,15 @@ MatrixInputs InputsOf(const std::vector<const Participant*>& participants,
         v->shifts.empty() ? std::vector<WeeklySpan>{{Weekday::kMonday, 9 * 60, 17 * 60}}
                           : v->shifts;
     s.shifts.insert(s.shifts.end(), shifts.begin(), shifts.end());
+    if (!v->Offers(Accommodation::kFlexibleStart)) continue;
+    // The matcher's flexible-start search moves a shift in steps of 5 minutes: every
+    // such start and end falls into a band of one of these.
+    for (const WeeklySpan& w : shifts) {
+      for (int m = -flexible_start_minutes; m <= flexible_start_minutes; m += 5) {
+        if (m == 0 || w.start_minute + m < 0) continue;
+        s.shifts.push_back({w.day, w.start_minute + m, w.end_minute + m});
+      }
+    }
   }
   for (auto& [id, s] : sites) {
     s.id = id;
@@ -489,6 +499,7 @@ std::optional<int> ZoneMatrixTravel::Minutes(TransportMode mode, GeoPoint from, 
     case ZoneMatrix::Answer::kUnknown:
       break;
   }
+  exact_answers_.fetch_add(1, std::memory_order_relaxed);
   return exact_.Minutes(mode, from, to, shift, leg);
 }
 

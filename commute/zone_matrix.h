@@ -41,6 +41,7 @@
 #ifndef CARVEMATCH_COMMUTE_ZONE_MATRIX_H_
 #define CARVEMATCH_COMMUTE_ZONE_MATRIX_H_
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -80,8 +81,14 @@ struct MatrixInputs {
   std::vector<GeoPoint> points;
   std::vector<SiteShifts> sites;  // by id
 };
+// A vacancy that offers a flexible start also lists its shifts moved by up to
+// `flexible_start_minutes` (the matcher's max_flexible_start_minutes) either way in
+// 5-minute steps (starts not before midnight): the childcare timing of the matcher's
+// flexible-start search asks travel times at those moved starts and ends, and a band the
+// matrix lacks would send each such question to the exact router.
 MatrixInputs InputsOf(const std::vector<const Participant*>& participants,
-                      const std::vector<std::pair<const Vacancy*, const Employer*>>& vacancies);
+                      const std::vector<std::pair<const Vacancy*, const Employer*>>& vacancies,
+                      int flexible_start_minutes = 60);
 
 // 0 = Monday-Friday, 1 = Saturday, 2 = Sunday; -1 for kUnspecified.
 int DayClassOf(Weekday day);
@@ -167,10 +174,13 @@ class ZoneMatrixTravel : public TravelTimeEstimator {
   std::optional<ModeLowerBound> LowerBound(TransportMode mode) const override;
 
   const ZoneMatrix& matrix() const { return matrix_; }
+  // Public-transport questions the matrix could not answer (asked to the exact router).
+  uint64_t exact_answers() const { return exact_answers_.load(std::memory_order_relaxed); }
 
  private:
   const ZoneMatrix& matrix_;
   const TransitTravel& exact_;
+  mutable std::atomic<uint64_t> exact_answers_{0};
 };
 
 }  // namespace carvematch::commute

@@ -179,8 +179,11 @@ int Main(int argc, char** argv) {
   RecheckStats rs;
   commute::AnchoredTransitTravel::Stats as;
   two_pass(inst.participant_ptrs, inst.contexts, 128, &first_t, &recheck_t, &rs, &as);
-  std::printf("first pass (matrix, top %d both ways): wall %.2f s, cpu %.2f s\n", 2 * k,
-              first_t.wall, first_t.cpu);
+  std::printf(
+      "first pass (matrix, top %d both ways): wall %.2f s, cpu %.2f s, %llu questions the matrix "
+      "did not cover (asked to the router)\n",
+      2 * k, first_t.wall, first_t.cpu,
+      static_cast<unsigned long long>(fast_travel.exact_answers()));
   std::printf(
       "re-check: %lld pairs (%lld changed), %llu searches, %llu answers from kept labels: wall "
       "%.2f s, cpu %.2f s\n",

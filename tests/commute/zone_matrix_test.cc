@@ -1,5 +1,6 @@
 #include "commute/zone_matrix.h"
 
+#include <algorithm>
 #include <optional>
 #include <random>
 #include <string>
@@ -253,6 +254,36 @@ TEST(MatrixInputsTest, HomesCareLocationsAndSitesWithTheirShifts) {
   // The early shift and the default Monday 09:00-17:00 of the vacancy without shifts.
   ASSERT_EQ(in.sites[0].shifts.size(), 2u);
   EXPECT_EQ(in.sites[0].shifts[1].start_minute, 9 * 60);
+}
+
+TEST(MatrixInputsTest, AFlexibleStartAddsTheMovedShiftsTheMatcherAsksAbout) {
+  Employer e;
+  e.id = "e-1";
+  e.sites = {{"s-1", "warehouse", {kZoneNord, "Gent", "9000"}}};
+  Vacancy flexible;
+  flexible.site_id = "s-1";
+  flexible.shifts = {{Weekday::kMonday, 30, 8 * 60 + 30}};  // 00:30-08:30
+  flexible.accommodations = {Accommodation::kFlexibleStart};
+  const MatrixInputs in = InputsOf({}, {{&flexible, &e}}, /*flexible_start_minutes=*/60);
+  ASSERT_EQ(in.sites.size(), 1u);
+  // The shift, then moves of -30..+60 min in 5-minute steps (starts before midnight left
+  // out): 6 earlier, 12 later.
+  const std::vector<WeeklySpan>& shifts = in.sites[0].shifts;
+  ASSERT_EQ(shifts.size(), 1u + 6u + 12u);
+  int earliest = 24 * 60, latest = 0;
+  for (const WeeklySpan& w : shifts) {
+    EXPECT_EQ(w.end_minute - w.start_minute, 8 * 60);
+    earliest = std::min(earliest, w.start_minute);
+    latest = std::max(latest, w.start_minute);
+  }
+  EXPECT_EQ(earliest, 0);
+  EXPECT_EQ(latest, 90);
+  // The moved shifts are part of the site set: without them the key differs.
+  ZoneMatrixOptions o;
+  const std::string with_moves = SiteSetKey(in.sites, o);
+  MatrixInputs fixed = InputsOf({}, {{&flexible, &e}}, /*flexible_start_minutes=*/0);
+  ASSERT_EQ(fixed.sites[0].shifts.size(), 1u);
+  EXPECT_NE(SiteSetKey(fixed.sites, o), with_moves);
 }
 
 TEST_F(ZoneMatrixTest, BadOptionsAreInvalidArgument) {
