@@ -721,7 +721,6 @@ void Router::InitSources(const std::vector<StopSeconds>& sources) {
 
 template <bool kRange>
 void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day_offset) {
-  constexpr uint32_t kLookahead = 3;
   const internal::Layout& L = *layout_;
   const internal::RouteSpan& R = L.routes[r];
   const Seconds shift = L.sign * day_offset * kSecondsPerDay;
@@ -759,21 +758,6 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
   for (uint32_t i = first_pos; i < n; ++i) {
     const StopIndex s = stops[i];
     const uint8_t f = flags[i];
-    if (i + kLookahead < n) {
-      // A marked stop a few positions on will read its boarding label and a departure
-      // of the column (the previous running trip's, or the search's): start fetching.
-      const uint32_t j = i + kLookahead;
-      const StopIndex sj = stops[j];
-      if (TestBit(marked_, sj)) {
-        __builtin_prefetch(prev + sj);
-        if (trip < 0) {
-          // The first boarding binary searches the whole column: fetch its lines at once
-          // (up to 8) rather than one per probe.
-          const Seconds* col = departures + static_cast<size_t>(j) * nt;
-          for (uint32_t k = 0; k < nt && k < 128; k += 16) __builtin_prefetch(col + k);
-        }
-      }
-    }
     if (trip >= 0 && !(f & kNoDropoff)) {
       const Seconds a = row[i].arrival + shift;
       if (a < limit_ && (kRange ? a < range_ride[s] : a < best_ride_[s])) {
