@@ -39,6 +39,7 @@
 #include "services/server.h"
 #include "storage/sqlite_repository.h"
 #include "taxonomy/taxonomy.h"
+#include "tests/services/service_fixture.h"
 
 namespace carvematch {
 namespace {
@@ -93,35 +94,13 @@ struct Outcome {
   int summaries = 0;
 };
 
-class AssignmentServiceTest : public ::testing::Test {
+class AssignmentServiceTest : public ServiceFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("carvematch-assignment-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto repo = SqliteRepository::Open((dir_ / "store.db").string());
-    ASSERT_TRUE(repo.ok()) << repo.status();
-    repo_ = std::move(*repo);
-    taxonomy_ = std::make_unique<Taxonomy>(SmallRelease());
-    credit_ = std::make_unique<TaxonomyCredit>(*taxonomy_);
-    matcher_ = std::make_unique<Matcher>(*credit_, travel_);
-    auto index = MatchIndex::Load(*repo_);
-    ASSERT_TRUE(index.ok()) << index.status();
-    index_ = std::move(*index);
-    ServiceContext context{repo_.get(), taxonomy_.get(), matcher_.get(), index_.get()};
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    auto server = Server::Start(context, options);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-    channel_ = server_->InProcessChannel();
-    participants_ = v1::ParticipantService::NewStub(channel_);
-    employers_ = v1::EmployerService::NewStub(channel_);
-    vacancies_ = v1::VacancyService::NewStub(channel_);
-    matches_ = v1::MatchService::NewStub(channel_);
-    assignment_ = v1::AssignmentService::NewStub(channel_);
+    OpenStore();
+    PrepareMatching(SmallRelease());
+    const ServiceContext context = Context();
+    StartServer(context);
     // A second server with only the AssignmentService, on the same index, whose clock
     // the tests set (waiting times).
     clocked_service_ = std::make_unique<AssignmentServiceImpl>(
@@ -141,22 +120,7 @@ class AssignmentServiceTest : public ::testing::Test {
   void TearDown() override {
     clocked_server_->Shutdown();
     clocked_server_.reset();
-    server_.reset();
-    repo_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  std::string Key(const std::string& org, const std::string& role) {
-    EXPECT_TRUE(repo_->EnsureOrganisation(org).ok());
-    auto key = repo_->CreateApiKey(org, role);
-    EXPECT_TRUE(key.ok()) << key.status();
-    return key->plaintext;
-  }
-
-  std::unique_ptr<grpc::ClientContext> As(const std::string& key) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata("authorization", "Bearer " + key);
-    return context;
+    ServiceFixture::TearDown();
   }
 
   static v1::Participant NewParticipant(const std::string& id, int max_commute,
@@ -350,20 +314,6 @@ class AssignmentServiceTest : public ::testing::Test {
   static constexpr const char* kVacancies[] = {"v-aalst", "v-gent"};
   static constexpr int kCapacity[] = {2, 1};
 
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteRepository> repo_;
-  std::unique_ptr<Taxonomy> taxonomy_;
-  std::unique_ptr<TaxonomyCredit> credit_;
-  TravelModel travel_;
-  std::unique_ptr<Matcher> matcher_;
-  std::unique_ptr<MatchIndex> index_;
-  std::unique_ptr<Server> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::ParticipantService::Stub> participants_;
-  std::unique_ptr<v1::EmployerService::Stub> employers_;
-  std::unique_ptr<v1::VacancyService::Stub> vacancies_;
-  std::unique_ptr<v1::MatchService::Stub> matches_;
-  std::unique_ptr<v1::AssignmentService::Stub> assignment_;
   std::chrono::system_clock::duration now_ = std::chrono::seconds(kToday);
   std::unique_ptr<AssignmentServiceImpl> clocked_service_;
   std::unique_ptr<grpc::Server> clocked_server_;

@@ -23,6 +23,7 @@
 #include "services/server.h"
 #include "storage/sqlite_repository.h"
 #include "taxonomy/taxonomy.h"
+#include "tests/services/service_fixture.h"
 
 namespace carvematch {
 namespace {
@@ -121,17 +122,10 @@ Participant Person(const std::string& id, const std::string& organisation, bool 
   return p;
 }
 
-class CarvingServiceTest : public ::testing::Test {
+class CarvingServiceTest : public ServiceFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("carvematch-carving-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto repo = SqliteRepository::Open((dir_ / "store.db").string());
-    ASSERT_TRUE(repo.ok()) << repo.status();
-    repo_ = std::move(*repo);
+    OpenStore();
     for (const char* org : {"org-a", "org-b", "org-hospital", "org-other"}) {
       ASSERT_TRUE(repo_->EnsureOrganisation(org).ok());
     }
@@ -152,42 +146,14 @@ class CarvingServiceTest : public ::testing::Test {
     ASSERT_TRUE(repo_->CreateParticipant(Person("p-a3", "org-a", false)).ok());
     ASSERT_TRUE(repo_->CreateParticipant(Person("p-b1", "org-b", true)).ok());
 
-    taxonomy_ = std::make_unique<Taxonomy>(WardRelease());
-    credit_ = std::make_unique<TaxonomyCredit>(*taxonomy_);
-    matcher_ = std::make_unique<Matcher>(*credit_, travel_);
-    auto index = MatchIndex::Load(*repo_);
-    ASSERT_TRUE(index.ok()) << index.status();
-    index_ = std::move(*index);
-    ServiceContext context{repo_.get(), taxonomy_.get(), matcher_.get(), index_.get()};
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    auto server = Server::Start(context, options);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-    carving_ = v1::CarvingService::NewStub(server_->InProcessChannel());
-    matches_ = v1::MatchService::NewStub(server_->InProcessChannel());
+    PrepareMatching(WardRelease());
+    StartServer(Context());
     coach_ = Key("org-a", "coach");
     hospital_ = Key("org-hospital", "employer");
     other_employer_ = Key("org-other", "employer");
     admin_ = Key("org-a", "admin");
   }
 
-  void TearDown() override {
-    server_.reset();
-    repo_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  std::string Key(const std::string& org, const std::string& role) {
-    auto key = repo_->CreateApiKey(org, role);
-    EXPECT_TRUE(key.ok()) << key.status();
-    return key->plaintext;
-  }
-  std::unique_ptr<grpc::ClientContext> As(const std::string& key) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    if (!key.empty()) context->AddMetadata("authorization", "Bearer " + key);
-    return context;
-  }
   grpc::Status Review(const std::string& key, const v1::ReviewRequirementsRequest& request,
                       v1::ReviewRequirementsResponse* response) {
     return carving_->ReviewRequirements(As(key).get(), request, response);
@@ -217,16 +183,6 @@ class CarvingServiceTest : public ::testing::Test {
     return publish;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteRepository> repo_;
-  std::unique_ptr<Taxonomy> taxonomy_;
-  std::unique_ptr<TaxonomyCredit> credit_;
-  TravelModel travel_;
-  std::unique_ptr<Matcher> matcher_;
-  std::unique_ptr<MatchIndex> index_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<v1::CarvingService::Stub> carving_;
-  std::unique_ptr<v1::MatchService::Stub> matches_;
   std::string coach_, hospital_, other_employer_, admin_;
 };
 

@@ -23,6 +23,7 @@
 #include "services/server.h"
 #include "storage/sqlite_repository.h"
 #include "taxonomy/taxonomy.h"
+#include "tests/services/service_fixture.h"
 
 namespace carvematch {
 namespace {
@@ -61,57 +62,16 @@ std::vector<std::string> ViolatedFields(const grpc::Status& status) {
   return fields;
 }
 
-class ServiceTest : public ::testing::Test {
+class ServiceTest : public ServiceFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("carvematch-service-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto repo = SqliteRepository::Open((dir_ / "store.db").string());
-    ASSERT_TRUE(repo.ok()) << repo.status();
-    repo_ = std::move(*repo);
-    taxonomy_ = std::make_unique<Taxonomy>(SmallRelease());
-    credit_ = std::make_unique<TaxonomyCredit>(*taxonomy_);
-    matcher_ = std::make_unique<Matcher>(*credit_, travel_);
-    auto index = MatchIndex::Load(*repo_);
-    ASSERT_TRUE(index.ok()) << index.status();
-    index_ = std::move(*index);
-    ServiceContext context{repo_.get(), taxonomy_.get(), matcher_.get(), index_.get()};
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    auto server = Server::Start(context, options);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-    channel_ = server_->InProcessChannel();
-    participants_ = v1::ParticipantService::NewStub(channel_);
-    employers_ = v1::EmployerService::NewStub(channel_);
-    vacancies_ = v1::VacancyService::NewStub(channel_);
-    matches_ = v1::MatchService::NewStub(channel_);
+    OpenStore();
+    PrepareMatching(SmallRelease());
+    StartServer(Context());
     coach_a_ = Key("org-a", "coach");
     coach_b_ = Key("org-b", "coach");
     employer_ = Key("org-e", "employer");
     admin_ = Key("org-admin", "admin");
-  }
-
-  void TearDown() override {
-    server_.reset();
-    repo_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  std::string Key(const std::string& org, const std::string& role) {
-    EXPECT_TRUE(repo_->EnsureOrganisation(org).ok());
-    auto key = repo_->CreateApiKey(org, role);
-    EXPECT_TRUE(key.ok()) << key.status();
-    return key->plaintext;
-  }
-
-  std::unique_ptr<grpc::ClientContext> As(const std::string& key) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    if (!key.empty()) context->AddMetadata("authorization", "Bearer " + key);
-    return context;
   }
 
   static v1::Participant NewParticipant(const std::string& id) {
@@ -189,19 +149,6 @@ class ServiceTest : public ::testing::Test {
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteRepository> repo_;
-  std::unique_ptr<Taxonomy> taxonomy_;
-  std::unique_ptr<TaxonomyCredit> credit_;
-  TravelModel travel_;
-  std::unique_ptr<Matcher> matcher_;
-  std::unique_ptr<MatchIndex> index_;
-  std::unique_ptr<Server> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::ParticipantService::Stub> participants_;
-  std::unique_ptr<v1::EmployerService::Stub> employers_;
-  std::unique_ptr<v1::VacancyService::Stub> vacancies_;
-  std::unique_ptr<v1::MatchService::Stub> matches_;
   std::string coach_a_, coach_b_, employer_, admin_;
 };
 

@@ -28,6 +28,7 @@
 #include "storage/sqlite_repository.h"
 #include "taxonomy/taxonomy.h"
 #include "tests/commute/regional_feed.h"
+#include "tests/services/service_fixture.h"
 
 namespace carvematch {
 namespace {
@@ -44,34 +45,24 @@ EscoRelease SmallRelease() {
   return r;
 }
 
-class TransitBulkTest : public ::testing::Test {
+class TransitBulkTest : public ServiceFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("carvematch-transit-bulk-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto repo = SqliteRepository::Open((dir_ / "store.db").string());
-    ASSERT_TRUE(repo.ok()) << repo.status();
-    repo_ = std::move(*repo);
-    taxonomy_ = std::make_unique<Taxonomy>(SmallRelease());
-    credit_ = std::make_unique<TaxonomyCredit>(*taxonomy_);
+    OpenStore();
+    PrepareMatching(SmallRelease());
     timetable_ = std::make_unique<transit::Timetable>(commute::RegionalFeed());
     network_ = std::make_unique<routing::TransitNetwork>(*timetable_);
     commute::TransitTravelOptions travel_options;
     travel_options.week_start = transit::DayFromCivil(2026, 11, 30);
     exact_ = std::make_unique<commute::TransitTravel>(*network_, TravelModel(), travel_options);
     anchored_ = std::make_unique<commute::AnchoredTransitTravel>(*exact_);
+    // The exact matcher of a server with a timetable.
     matcher_ = std::make_unique<Matcher>(*credit_, *anchored_);
-    auto index = MatchIndex::Load(*repo_);
-    ASSERT_TRUE(index.ok()) << index.status();
-    index_ = std::move(*index);
     coach_ = Key("org-a", "coach");
     employer_key_ = Key("org-e", "employer");
 
     // Records are written through a first server without the bulk path...
-    StartServer(nullptr);
+    StartServer(Context());
     Populate();
     // ...then the matrix is built for them, coarse on purpose (4 km zones, half-hour
     // bands), and the server restarted with the two-pass bulk path.
@@ -90,52 +81,16 @@ class TransitBulkTest : public ::testing::Test {
     matrix_ = std::make_unique<commute::ZoneMatrix>(std::move(*matrix));
     fast_travel_ = std::make_unique<commute::ZoneMatrixTravel>(*matrix_, *exact_);
     bulk_matcher_ = std::make_unique<Matcher>(*credit_, *fast_travel_);
-    StartServer(bulk_matcher_.get());
+    StartWithBulkPath(bulk_matcher_.get());
   }
 
-  void TearDown() override {
-    server_.reset();
-    repo_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void StartServer(const Matcher* bulk) {
-    server_.reset();
-    ServiceContext context;
-    context.repository = repo_.get();
-    context.taxonomy = taxonomy_.get();
-    context.matcher = matcher_.get();
-    context.index = index_.get();
-    if (bulk != nullptr) {
-      // Not owned: the fixture keeps the matcher.
-      context.bulk_matcher = [bulk] {
-        return std::shared_ptr<const Matcher>(std::shared_ptr<const Matcher>(), bulk);
-      };
-    }
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    auto server = Server::Start(context, options);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-    auto channel = server_->InProcessChannel();
-    participants_ = v1::ParticipantService::NewStub(channel);
-    employers_ = v1::EmployerService::NewStub(channel);
-    vacancies_ = v1::VacancyService::NewStub(channel);
-    matches_ = v1::MatchService::NewStub(channel);
-    assignment_ = v1::AssignmentService::NewStub(channel);
-  }
-
-  std::string Key(const std::string& org, const std::string& role) {
-    EXPECT_TRUE(repo_->EnsureOrganisation(org).ok());
-    auto key = repo_->CreateApiKey(org, role);
-    EXPECT_TRUE(key.ok()) << key.status();
-    return key->plaintext;
-  }
-
-  std::unique_ptr<grpc::ClientContext> As(const std::string& key) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata("authorization", "Bearer " + key);
-    return context;
+  void StartWithBulkPath(const Matcher* bulk) {
+    ServiceContext context = Context();
+    // Not owned: the fixture keeps the matcher.
+    context.bulk_matcher = [bulk] {
+      return std::shared_ptr<const Matcher>(std::shared_ptr<const Matcher>(), bulk);
+    };
+    StartServer(context);
   }
 
   static void SetPoint(v1::Location* location, GeoPoint p, const std::string& municipality) {
@@ -264,25 +219,13 @@ class TransitBulkTest : public ::testing::Test {
     return list.size();
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteRepository> repo_;
-  std::unique_ptr<Taxonomy> taxonomy_;
-  std::unique_ptr<TaxonomyCredit> credit_;
   std::unique_ptr<transit::Timetable> timetable_;
   std::unique_ptr<routing::TransitNetwork> network_;
   std::unique_ptr<commute::TransitTravel> exact_;
   std::unique_ptr<commute::AnchoredTransitTravel> anchored_;
-  std::unique_ptr<Matcher> matcher_;
-  std::unique_ptr<MatchIndex> index_;
   std::unique_ptr<commute::ZoneMatrix> matrix_;
   std::unique_ptr<commute::ZoneMatrixTravel> fast_travel_;
   std::unique_ptr<Matcher> bulk_matcher_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<v1::ParticipantService::Stub> participants_;
-  std::unique_ptr<v1::EmployerService::Stub> employers_;
-  std::unique_ptr<v1::VacancyService::Stub> vacancies_;
-  std::unique_ptr<v1::MatchService::Stub> matches_;
-  std::unique_ptr<v1::AssignmentService::Stub> assignment_;
   std::string coach_;
   std::string employer_key_;
 };
