@@ -38,7 +38,7 @@
 // Threads and memory: a TransitNetwork is read-only after construction (share it; about
 // the size of the timetable's stop times again: the reversed rows, the departures by
 // position in both directions, and the stop indexes renumbered). A Router holds
-// O(stops x (max_transfers + 2)) labels and parents, about 11 MB for 22 000 stops and 5
+// O(stops x (max_transfers + 2)) labels and parents, about 8 MB for 22 000 stops and 5
 // transfers; keep one per thread and reuse it.
 //
 // Example usage:
