@@ -45,6 +45,13 @@ std::shared_ptr<const AnchoredTransitTravel::Labels> AnchoredTransitTravel::Sear
       ++stats_.hits;
       return it->second->second;
     }
+    // The first question about a key is answered by a point query (cheaper than a search
+    // for everyone when no second question comes: one participant against many sites).
+    if (asked_once_.insert(key).second) {
+      if (asked_once_.size() > kMaxAskedOnce) asked_once_.clear();
+      ++stats_.point_queries;
+      return nullptr;
+    }
   }
   const TransitTravelOptions& o = exact_.options();
   const size_t stops = exact_.network().timetable().stops.size();
@@ -92,6 +99,7 @@ std::optional<int> AnchoredTransitTravel::Minutes(TransportMode mode, GeoPoint f
   key.time = (forward ? shift.end_minute : shift.start_minute) * 60;
   key.forward = forward;
   const std::shared_ptr<const Labels> labels = Search(key, anchor);
+  if (labels == nullptr) return exact_.Minutes(mode, from, to, shift, leg);
   const std::optional<Seconds> direct = DirectSeconds(from, to, access);
   if (forward) {
     Seconds best = transit::kUnreachable;

@@ -9,7 +9,9 @@
 // way back) with the exact estimator's network, reference week, access and transfer
 // bound, and keeps its per-stop labels. Any home or childcare location is then read from
 // the labels through its access stops (plus the direct walk), at the cost of a grid
-// lookup.
+// lookup. The first question about a (site, date, time, leg) is answered by the exact
+// estimator's point query, the search runs at the second: one participant ranked
+// against many sites (RankVacancies, ExplainMatch) costs what it costs without the cache.
 //
 // The answers are exactly TransitTravel's (the same searches; a point query only prunes
 // the search to its origin), which tests/commute/anchored_travel_test.cc checks on random
@@ -38,6 +40,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "commute/transit_travel.h"
 #include "mobility/travel.h"
 #include "model/common.h"
@@ -48,9 +51,10 @@ namespace carvematch::commute {
 class AnchoredTransitTravel : public TravelTimeEstimator {
  public:
   struct Stats {
-    uint64_t searches = 0;  // one-to-all searches run
-    uint64_t hits = 0;      // questions answered from kept labels
-    size_t kept = 0;        // searches kept now
+    uint64_t point_queries = 0;  // first questions about a key, asked to the exact router
+    uint64_t searches = 0;       // one-to-all searches run
+    uint64_t hits = 0;           // questions answered from kept labels
+    size_t kept = 0;             // searches kept now
   };
 
   // `exact` must outlive this estimator. max_searches >= 1.
@@ -93,13 +97,19 @@ class AnchoredTransitTravel : public TravelTimeEstimator {
   using Labels = std::vector<routing::Seconds>;
   using Entry = std::pair<Key, std::shared_ptr<const Labels>>;
 
+  // The labels of `key`'s search (run now when needed); null for the first question
+  // about the key, which the caller asks to the exact estimator.
   std::shared_ptr<const Labels> Search(const Key& key, GeoPoint anchor) const;
+
+  // Keys asked once (forgotten all at once beyond this many).
+  static constexpr size_t kMaxAskedOnce = 1 << 16;
 
   const TransitTravel& exact_;
   const size_t max_searches_;
   mutable std::mutex mu_;
   mutable std::list<Entry> lru_;  // most recently used first
   mutable absl::flat_hash_map<Key, std::list<Entry>::iterator> by_key_;
+  mutable absl::flat_hash_set<Key> asked_once_;
   mutable Stats stats_;
 };
 

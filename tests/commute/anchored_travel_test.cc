@@ -71,6 +71,8 @@ TEST(AnchoredTransitTravelTest, SameMinutesAsTheExactRouterOnRandomCommutes) {
   // Per (site, shift, leg) one search: 12 x 3 x 2 (two shifts may coincide).
   EXPECT_LE(stats.searches, 72u);
   EXPECT_GE(stats.searches, 60u);
+  // Each key's first question went to the point query, the second ran its search.
+  EXPECT_EQ(stats.point_queries, stats.searches);
 }
 
 TEST(AnchoredTransitTravelTest, OneSearchPerSiteShiftAndLegWhateverTheHomes) {
@@ -97,14 +99,18 @@ TEST(AnchoredTransitTravelTest, OneSearchPerSiteShiftAndLegWhateverTheHomes) {
     EXPECT_EQ(back, exact.Minutes(TransportMode::kPublicTransport, kZoneNord, home, monday,
                                   TripLeg::kFromShift));
   }
+  // Per leg: the first home by a point query, the second runs the search, 18 read it.
   AnchoredTransitTravel::Stats stats = anchored.stats();
+  EXPECT_EQ(stats.point_queries, 2u);
   EXPECT_EQ(stats.searches, 2u);
-  EXPECT_EQ(stats.hits, 38u);
-  // Sunday: no bus (one more search), and the stop is too far to walk.
+  EXPECT_EQ(stats.hits, 36u);
+  // Sunday: no bus (a point query, then a search), and the stop is too far to walk.
   const WeeklySpan sunday{Weekday::kSunday, 8 * 60, 16 * 60};
-  EXPECT_EQ(anchored.Minutes(TransportMode::kPublicTransport, kStation, kZoneNord, sunday,
-                             TripLeg::kToShift),
-            std::nullopt);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(anchored.Minutes(TransportMode::kPublicTransport, kStation, kZoneNord, sunday,
+                               TripLeg::kToShift),
+              std::nullopt);
+  }
   // Another mode is the geometric model's, no search.
   EXPECT_EQ(anchored.Minutes(TransportMode::kBike, kStation, kZoneNord, monday, TripLeg::kToShift),
             exact.Minutes(TransportMode::kBike, kStation, kZoneNord, monday, TripLeg::kToShift));
