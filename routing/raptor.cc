@@ -255,22 +255,12 @@ void FillRouteSpans(const transit::Timetable& t, internal::Layout* layout) {
     span.max_departure = count > 0 ? hi : -1;
   }
   layout->departures_by_position.resize(t.stop_times.size());
-  layout->min_headway.assign(t.route_stops.size(), 0);
   for (const transit::Route& route : t.routes) {
     for (uint32_t k = 0; k < route.num_trips; ++k) {
       for (uint32_t i = 0; i < route.num_stops; ++i) {
         layout->departures_by_position[route.first_stop_time + i * route.num_trips + k] =
             layout->stop_times[route.first_stop_time + k * route.num_stops + i].departure;
       }
-    }
-    for (uint32_t i = 0; i < route.num_stops; ++i) {
-      const Seconds* column =
-          layout->departures_by_position.data() + route.first_stop_time + i * route.num_trips;
-      Seconds gap = std::numeric_limits<Seconds>::max();
-      for (uint32_t k = 1; k < route.num_trips; ++k) {
-        gap = std::min(gap, std::max<Seconds>(0, column[k] - column[k - 1]));
-      }
-      layout->min_headway[route.first_route_stop + i] = route.num_trips > 1 ? gap : 0;
     }
   }
 }
@@ -729,7 +719,6 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
   const uint8_t* flags = L.route_stop_flags + R.first_route_stop;
   const transit::StopTime* rows = L.stop_times + R.first_stop_time;
   const Seconds* departures = L.departures_by_position.data() + R.first_stop_time;
-  const Seconds* headway = L.min_headway.data() + R.first_route_stop;
   const uint32_t nt = R.num_trips;
   const transit::ServiceIndex* trip_service = L.trip_service.data() + R.first_trip;
   const uint32_t n = R.num_stops;
@@ -799,11 +788,6 @@ void Router::ScanRoute(uint32_t round, RouteIndex r, uint32_t first_pos, int day
       if (prev_running == kNoTrip) continue;
       const int64_t dep = row[i].departure;
       if (want > dep) continue;
-      // Consecutive trips leave at least a headway apart: no need to read the column.
-      if (dep - static_cast<int64_t>(static_cast<uint32_t>(trip) - prev_running) * headway[i] <
-          want) {
-        continue;
-      }
       // Its row is read along the positions like the current trip's (one cache line per
       // eight positions; the column would cost one per position).
       if (prev_row[i].departure < want) continue;

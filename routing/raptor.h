@@ -195,9 +195,6 @@ struct Layout {
   // the current trip's row (arrivals, contiguous) and searches the earlier trips'
   // departures at a boarding position in this column (contiguous too).
   std::vector<Seconds> departures_by_position;
-  // Per route position (indexed like route_stops): the smallest gap between the
-  // departures of consecutive trips there (0 with one trip).
-  std::vector<Seconds> min_headway;
   // Owned arrays (the forward layout keeps the timetable's flags and stop times).
   std::vector<StopIndex> own_route_stops;
   std::vector<uint8_t> own_route_stop_flags;
