@@ -577,12 +577,74 @@ double ScoreUpperBound(const StaticPart& s) {
 PairNumbers CompletePair(const ParticipantFeatures& pf, const VacancyFeatures& v,
                          const StaticPart& s, const TravelTimeEstimator& travel,
                          const MatcherParams& params, bool score_only,
-                         const ModeMinutesBound* mode_bounds) {
+                         const ModeMinutesBound* mode_bounds, bool stop_when_blocked,
+                         FlexibleStartMemo* flexible_memo) {
   PairNumbers out;
   out.parts = s.parts;
   bool blocked = s.blocked;
   uint32_t acc = s.accommodations;
   auto offers = [&](Accommodation a) { return (v.offers & AccommodationBit(a)) != 0; };
+  auto blocked_early = [&]() {
+    PairNumbers b;
+    b.tier = Tier::kBlocked;
+    return b;
+  };
+  if (stop_when_blocked && blocked) return blocked_early();
+
+  // ---- Schedule and childcare timing, with the flexible-start search (travel_mode:
+  // the mode of the commute, for the childcare timing).
+  auto check_schedule = [&](TransportMode travel_mode) {
+    const Participant& p = *pf.participant;
+    const bool flexible = offers(Accommodation::kFlexibleStart);
+    const int step = std::max(1, params.flexible_start_step_minutes);
+    // The vacancy's shifts are the first shift_masks.size() commute shifts (those add a
+    // default shift only when the vacancy has none): the features' own copy, without
+    // reading the vacancy record.
+    const size_t num_shifts = v.shift_masks.size();
+    CareMinutes care_minutes(p, v.site, travel_mode, travel);
+    for (size_t i = 0; i < num_shifts && !(stop_when_blocked && blocked); ++i) {
+      const WeeklySpan& sh = v.commute_shifts[i];
+      const bool avail_ok = pf.always_available || v.shift_masks[i].Within(pf.availability);
+      const bool care_open = pf.has_childcare && DayBit(pf.care_days, sh.day);
+      const bool care_ok = !care_open || !CareProblem(p, sh, care_minutes);
+      if (avail_ok && care_ok) continue;
+      if (!flexible) {
+        // Only a flexible start could fix the shift: the search cannot change the tier.
+        blocked = true;
+        continue;
+      }
+      // Whether some move fits does not depend on the order of the moves tried.
+      int memo = -1;
+      if (!care_open && flexible_memo != nullptr) memo = flexible_memo->Find(sh);
+      bool found = memo == 1;
+      if (memo < 0) {
+        for (int d = step; d <= params.max_flexible_start_minutes && !found; d += step) {
+          for (int signed_d : {d, -d}) {
+            WeeklySpan moved = Shifted(sh, signed_d);
+            if (moved.start_minute < 0) continue;
+            if (Available(pf, moved) && (!care_open || !CareProblem(p, moved, care_minutes))) {
+              found = true;
+              break;
+            }
+          }
+        }
+        if (!care_open && flexible_memo != nullptr) flexible_memo->Put(sh, found);
+      }
+      if (found) {
+        acc |= AccommodationBit(Accommodation::kFlexibleStart);
+      } else {
+        blocked = true;
+      }
+    }
+  };
+  const bool schedule_needed = !score_only && (!s.schedule_fits || pf.has_childcare);
+  // Without childcare the schedule needs no travel mode: when BLOCKED pairs are not
+  // wanted, check it first (it is cheaper than the commute and often blocks).
+  const bool schedule_first = stop_when_blocked && schedule_needed && !pf.has_childcare;
+  if (schedule_first) {
+    check_schedule(TransportMode::kWalk);
+    if (blocked) return blocked_early();
+  }
 
   // ---- Commute: the fastest usable mode (worst shift, both legs) within the maximum,
   // else the first offered accommodation, fewest minutes first.
@@ -713,46 +775,10 @@ PairNumbers CompletePair(const ParticipantFeatures& pf, const VacancyFeatures& v
     out.parts.commute = 15.0 * std::max(0.0, 1.0 - static_cast<double>(out.commute_minutes) /
                                                        static_cast<double>(pf.max_commute));
   }
+  if (stop_when_blocked && blocked) return blocked_early();
 
-  // ---- Schedule and childcare timing, with the flexible-start search.
-  if (!score_only && (!s.schedule_fits || pf.has_childcare)) {
-    const Participant& p = *pf.participant;
-    const bool flexible = offers(Accommodation::kFlexibleStart);
-    const int step = std::max(1, params.flexible_start_step_minutes);
-    // The vacancy's shifts are the first shift_masks.size() commute shifts (those add a
-    // default shift only when the vacancy has none): the features' own copy, without
-    // reading the vacancy record.
-    const size_t num_shifts = v.shift_masks.size();
-    CareMinutes care_minutes(p, v.site, travel_mode, travel);
-    for (size_t i = 0; i < num_shifts; ++i) {
-      const WeeklySpan& sh = v.commute_shifts[i];
-      const bool avail_ok = pf.always_available || v.shift_masks[i].Within(pf.availability);
-      const bool care_open = pf.has_childcare && DayBit(pf.care_days, sh.day);
-      const bool care_ok = !care_open || !CareProblem(p, sh, care_minutes);
-      if (avail_ok && care_ok) continue;
-      if (!flexible) {
-        // Only a flexible start could fix the shift: the search cannot change the tier.
-        blocked = true;
-        continue;
-      }
-      bool found = false;
-      for (int d = step; d <= params.max_flexible_start_minutes && !found; d += step) {
-        for (int signed_d : {d, -d}) {
-          WeeklySpan moved = Shifted(sh, signed_d);
-          if (moved.start_minute < 0) continue;
-          if (Available(pf, moved) && (!care_open || !CareProblem(p, moved, care_minutes))) {
-            found = true;
-            break;
-          }
-        }
-      }
-      if (found) {
-        acc |= AccommodationBit(Accommodation::kFlexibleStart);
-      } else {
-        blocked = true;
-      }
-    }
-  }
+  if (schedule_needed && !schedule_first) check_schedule(travel_mode);
+  if (stop_when_blocked && blocked) return blocked_early();
 
   out.accommodations = acc;
   out.tier = blocked ? Tier::kBlocked : acc != 0 ? Tier::kFitsWithAccommodations : Tier::kFits;

@@ -313,14 +313,71 @@ struct PairNumbers {
 // estimator can answer for this pair, any shift and leg.
 using ModeMinutesBound = std::array<double, kTransportModeCount + 1>;
 
+// The answers of the flexible-start search for shifts without childcare timing, for
+// one participant (one ParticipantFeatures) and one MatcherParams: whether some move
+// of the shift within the limits lies within the availability. That depends on the
+// shift alone (not on the vacancy or the site), so a ranking of one participant
+// against many vacancies, which share a few shift patterns, searches each once.
+// Holds up to kCapacity shifts (further ones are searched every time). Not
+// thread-safe: one per participant and thread.
+class FlexibleStartMemo {
+ public:
+  static constexpr int kCapacity = 256;
+  // The stored answer for `s`, or -1 when it is not stored.
+  int Find(const WeeklySpan& s) const {
+    for (int i = Slot(s), probes = 0; probes < kCapacity; i = (i + 1) % kCapacity, ++probes) {
+      const Entry& e = entries_[static_cast<size_t>(i)];
+      if (e.fits < 0) return -1;
+      if (e.day == s.day && e.start == s.start_minute && e.end == s.end_minute) return e.fits;
+    }
+    return -1;
+  }
+  void Put(const WeeklySpan& s, bool fits) {
+    if (size_ >= kCapacity / 2) return;  // keep probe sequences short
+    for (int i = Slot(s);; i = (i + 1) % kCapacity) {
+      Entry& e = entries_[static_cast<size_t>(i)];
+      if (e.fits < 0) {
+        e = {s.day, s.start_minute, s.end_minute, fits ? 1 : 0};
+        ++size_;
+        return;
+      }
+      if (e.day == s.day && e.start == s.start_minute && e.end == s.end_minute) return;
+    }
+  }
+
+ private:
+  struct Entry {
+    Weekday day = Weekday::kUnspecified;
+    int start = 0, end = 0;
+    int fits = -1;  // -1: empty slot
+  };
+  static int Slot(const WeeklySpan& s) {
+    const uint32_t h = static_cast<uint32_t>(static_cast<int>(s.day)) * 0x9E3779B1u ^
+                       static_cast<uint32_t>(s.start_minute) * 0x85EBCA77u ^
+                       static_cast<uint32_t>(s.end_minute) * 0xC2B2AE3Du;
+    return static_cast<int>((h ^ (h >> 15)) % kCapacity);
+  }
+  std::array<Entry, kCapacity> entries_{};
+  int size_ = 0;
+};
+
 // Completes a pair from its static part. With `score_only` (the caller knows the pair is
 // blocked and needs no accommodation set) the schedule and childcare are not checked.
 // `mode_bounds`, when given, lets it skip modes that cannot be the fastest (the
 // result is the same, with fewer estimator calls).
+// - `stop_when_blocked` (for callers that drop BLOCKED pairs): returns as soon as the
+//   pair is certainly BLOCKED, with tier kBlocked and the other numbers incomplete;
+//   without childcare the schedule is then checked before the commute. A pair that is
+//   not BLOCKED gets the same numbers as without it.
+// - `flexible_memo`, when given, answers the flexible-start search of shifts without
+//   childcare timing from earlier pairs of the same participant (FlexibleStartMemo);
+//   the numbers are the same as without it.
 PairNumbers CompletePair(const ParticipantFeatures& p, const VacancyFeatures& v,
                          const StaticPart& s, const TravelTimeEstimator& travel,
                          const MatcherParams& params, bool score_only = false,
-                         const ModeMinutesBound* mode_bounds = nullptr);
+                         const ModeMinutesBound* mode_bounds = nullptr,
+                         bool stop_when_blocked = false,
+                         FlexibleStartMemo* flexible_memo = nullptr);
 inline PairNumbers EvaluatePair(const ParticipantFeatures& p, const VacancyFeatures& v,
                                 float coverage_essential, float coverage_optional,
                                 const TravelTimeEstimator& travel, const MatcherParams& params) {

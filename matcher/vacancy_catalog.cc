@@ -105,8 +105,9 @@ ResolvedFilter Resolve(const CatalogFilter& f, const FeatureDictionary& dict) {
 bool EvaluateFiltered(const ParticipantFeatures& pf, const VacancyFeatures& vf, float ce, float co,
                       const std::optional<TravelLowerBound>& bound, double km, bool far,
                       const TravelTimeEstimator& travel, const MatcherParams& params,
-                      const ResolvedFilter& filter, Tier* tier, double* score, ScoreParts* parts,
-                      std::optional<TransportMode>* mode, int* minutes) {
+                      const ResolvedFilter& filter, FlexibleStartMemo* memo, Tier* tier,
+                      double* score, ScoreParts* parts, std::optional<TransportMode>* mode,
+                      int* minutes) {
   if (bound) {
     if (far) {
       // Certainly BLOCKED with 0 commute points and no commute: exact without travel.
@@ -128,8 +129,11 @@ bool EvaluateFiltered(const ParticipantFeatures& pf, const VacancyFeatures& vf, 
       mode_bounds[static_cast<size_t>(m)] = MinutesBound(*bound, m, km);
     }
   }
+  // Without BLOCKED pairs in the result, a pair is dropped as soon as it certainly
+  // blocks (the numbers of a pair that passes are the same).
   const PairNumbers n = CompletePair(pf, vf, st, travel, params, /*score_only=*/st.blocked,
-                                     bound ? &mode_bounds : nullptr);
+                                     bound ? &mode_bounds : nullptr,
+                                     /*stop_when_blocked=*/!filter.blocked_ok, memo);
   if (!filter.TierOk(n.tier) || !filter.CommuteOk(n.commute_minutes)) return false;
   *tier = n.tier;
   *score = n.score;
@@ -348,11 +352,22 @@ void VacancyCatalog::PublishLocked() {
 
 // ---- Rankings ------------------------------------------------------------------------
 
-std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
-                                               const Participant& participant,
-                                               const VacancyCatalog::Snapshot& snapshot,
-                                               const CatalogFilter& filter, int sorted_prefix,
-                                               CatalogRankStats* stats) {
+namespace {
+
+// The order of the Matcher: tier, score descending, vacancy id ascending (a strict
+// total order: ids are unique in a snapshot).
+bool Better(const CatalogMatch& a, const CatalogMatch& b) {
+  if (a.tier != b.tier) return a.tier < b.tier;
+  if (a.score != b.score) return a.score > b.score;
+  return a.entry->vacancy->id < b.entry->vacancy->id;
+}
+
+// One participant against the snapshot: calls sink(CatalogMatch&&) for every pair that
+// passes the filter, in cell order.
+template <typename Sink>
+void RankVacanciesInto(const Matcher& matcher, const Participant& participant,
+                       const VacancyCatalog::Snapshot& snapshot, const CatalogFilter& filter,
+                       CatalogRankStats* stats, Sink&& sink) {
   const MatcherParams& params = matcher.params();
   const TravelTimeEstimator& travel = matcher.travel();
   const std::optional<TravelLowerBound> bound = TravelLowerBoundFor(travel);
@@ -370,8 +385,8 @@ std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
   const PackedAbilities packed = PackedAbilitiesOf(pf);
   const bool drop_far = resolved.DropsFar();
   const bool drop_blocked = !resolved.blocked_ok;
+  FlexibleStartMemo flexible_memo;
 
-  std::vector<CatalogMatch> out;
   CatalogRankStats st;
   struct Pending {
     size_t i;
@@ -420,12 +435,13 @@ std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
         const float co = CoverageOf(&cell->columns[o], end - o, best);
         CatalogMatch m;
         if (!EvaluateFiltered(pf, e.features, ce, co, bound, batch[k].km, batch[k].far, travel,
-                              params, resolved, &m.tier, &m.score, &m.parts, &m.commute_mode,
-                              &m.commute_minutes)) {
+                              params, resolved, &flexible_memo, &m.tier, &m.score, &m.parts,
+                              &m.commute_mode, &m.commute_minutes)) {
           continue;
         }
         m.entry = &e;
-        out.push_back(std::move(m));
+        ++st.passed;
+        sink(std::move(m));
       }
       pending = 0;
     };
@@ -454,14 +470,44 @@ std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
     }
     evaluate_pending();
   }
-  st.passed = static_cast<int64_t>(out.size());
   if (stats != nullptr) *stats = st;
-  SortPrefix(&out, sorted_prefix, [](const CatalogMatch& a, const CatalogMatch& b) {
-    if (a.tier != b.tier) return a.tier < b.tier;
-    if (a.score != b.score) return a.score > b.score;
-    return a.entry->vacancy->id < b.entry->vacancy->id;
-  });
+}
+
+}  // namespace
+
+std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
+                                               const Participant& participant,
+                                               const VacancyCatalog::Snapshot& snapshot,
+                                               const CatalogFilter& filter, int sorted_prefix,
+                                               CatalogRankStats* stats) {
+  std::vector<CatalogMatch> out;
+  RankVacanciesInto(matcher, participant, snapshot, filter, stats,
+                    [&](CatalogMatch&& m) { out.push_back(std::move(m)); });
+  SortPrefix(&out, sorted_prefix, Better);
   return out;
+}
+
+CatalogPage RankVacanciesTop(const Matcher& matcher, const Participant& participant,
+                             const VacancyCatalog::Snapshot& snapshot, const CatalogFilter& filter,
+                             int k, CatalogRankStats* stats) {
+  CatalogPage page;
+  const size_t keep = static_cast<size_t>(std::max(0, k));
+  // A heap of the best `keep` so far, the worst of them on top.
+  std::vector<CatalogMatch>& heap = page.best;
+  heap.reserve(std::min<size_t>(keep, 1024));
+  RankVacanciesInto(matcher, participant, snapshot, filter, stats, [&](CatalogMatch&& m) {
+    ++page.total;
+    if (heap.size() < keep) {
+      heap.push_back(std::move(m));
+      std::push_heap(heap.begin(), heap.end(), Better);
+    } else if (keep > 0 && Better(m, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), Better);
+      heap.back() = std::move(m);
+      std::push_heap(heap.begin(), heap.end(), Better);
+    }
+  });
+  std::sort_heap(heap.begin(), heap.end(), Better);
+  return page;
 }
 
 absl::StatusOr<std::vector<ParticipantMatch>> RankParticipantsNumeric(
@@ -516,8 +562,8 @@ absl::StatusOr<std::vector<ParticipantMatch>> RankParticipantsNumeric(
     }
     ParticipantMatch m;
     if (!EvaluateFiltered(pf, vf, CoverageOf(essential, best), CoverageOf(optional, best), bound,
-                          km, far, travel, params, resolved, &m.tier, &m.score, &m.parts,
-                          &m.commute_mode, &m.commute_minutes)) {
+                          km, far, travel, params, resolved, /*memo=*/nullptr, &m.tier, &m.score,
+                          &m.parts, &m.commute_mode, &m.commute_minutes)) {
       continue;
     }
     m.index = static_cast<int>(i);

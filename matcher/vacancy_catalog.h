@@ -260,6 +260,20 @@ std::vector<CatalogMatch> RankVacanciesNumeric(const Matcher& matcher,
                                                const CatalogFilter& filter, int sorted_prefix = -1,
                                                CatalogRankStats* stats = nullptr);
 
+// The total and the best k of the same ranking, without keeping the others: what a
+// service needs to answer one page.
+struct CatalogPage {
+  size_t total = 0;                // pairs that pass the filter (RankVacanciesNumeric's size)
+  std::vector<CatalogMatch> best;  // the best min(k, total), in the Matcher's order
+};
+// RankVacanciesNumeric(matcher, participant, snapshot, filter, k, stats)'s size and its
+// first min(k, size) elements (the same numbers and order), keeping only k pairs in
+// memory (a heap) instead of every pair that passes. k <= 0 counts only.
+// Deterministic; thread-safe.
+CatalogPage RankVacanciesTop(const Matcher& matcher, const Participant& participant,
+                             const VacancyCatalog::Snapshot& snapshot, const CatalogFilter& filter,
+                             int k, CatalogRankStats* stats = nullptr);
+
 // One vacancy against many participants, the same way (order: tier, score descending,
 // participant id ascending). The vacancy side is prepared per call (one vacancy; any
 // status), the participants' features and best credits are computed per call: the

@@ -342,14 +342,14 @@ int Main(int argc, char** argv) {
     CatalogFilter filter;
     filter.include_blocked = flags.include_blocked;
     if (!flags.include_blocked) filter.tiers = {Tier::kFits, Tier::kFitsWithAccommodations};
-    std::printf("engine only (RankVacanciesNumeric in-process, median of 5):\n");
+    std::printf("engine only (RankVacanciesTop in-process, median of 5):\n");
     for (const std::string& id : rankers) {
       std::shared_ptr<const Participant> p = index->FindParticipant(id);
       CatalogRankStats stats;
       std::vector<double> ms;
       for (int r = 0; r < 5; ++r) {
         const Clock::time_point a = Clock::now();
-        RankVacanciesNumeric(matcher, *p, *snap, filter, 20, &stats);
+        RankVacanciesTop(matcher, *p, *snap, filter, 20, &stats);
         ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - a).count());
       }
       std::string modes;

@@ -128,6 +128,16 @@ TEST_P(VacancyCatalogTest, NumbersAgreeWithExplainOnEveryPair) {
     ExpectSame(RankVacanciesNumeric(matcher, p, *snap, fitting, -1, &stats),
                Reference(matcher, p, shared.contexts, fitting), p.id + " fitting");
     far_cells += stats.far_cells;
+    // The page variant: the same total and the best k, for a k below and above it.
+    const std::vector<MatchResult> want_fitting = Reference(matcher, p, shared.contexts, fitting);
+    for (int k : {0, 1, 7, 100000}) {
+      const CatalogPage page = RankVacanciesTop(matcher, p, *snap, fitting, k);
+      EXPECT_EQ(page.total, want_fitting.size()) << p.id << " k " << k;
+      const size_t n = std::min(want_fitting.size(), static_cast<size_t>(k));
+      ExpectSame(page.best,
+                 std::vector<MatchResult>(want_fitting.begin(), want_fitting.begin() + n),
+                 p.id + " top " + std::to_string(k));
+    }
     ExpectSame(RankVacanciesNumeric(slow, p, *snap, all), want, p.id + " unbounded");
     for (const MatchResult& r : want) fits += r.tier != Tier::kBlocked;
     // The Matcher's own ranking gives the same order.
@@ -186,7 +196,211 @@ TEST(VacancyCatalog, FiltersGiveTheFilteredReference) {
     for (size_t i = 0; i < part.size() && i < static_cast<size_t>(k); ++i) {
       EXPECT_EQ(part[i].entry->vacancy->id, want[i].vacancy_id);
     }
+    const CatalogPage page = RankVacanciesTop(matcher, p, *snap, f, k);
+    EXPECT_EQ(page.total, want.size());
+    ExpectSame(
+        page.best,
+        std::vector<MatchResult>(want.begin(), want.begin() + std::min<size_t>(want.size(), k)),
+        "top of round " + std::to_string(round));
   }
+}
+
+// CompletePair's options for callers that drop BLOCKED pairs (stop_when_blocked) and
+// rank one participant against many vacancies (FlexibleStartMemo) change no number of
+// a pair that is not BLOCKED, and no pair's tier, on every pair of a random instance
+// (limited availabilities, childcare, flexible starts); a memo shared by all pairs of
+// a participant, as in a ranking.
+TEST(CompletePairOptions, SameNumbersWithEarlyStopAndFlexibleStartMemo) {
+  SyntheticInstance inst = MakeSyntheticInstance(60, 400, /*seed=*/77);
+  Shared shared(inst);
+  TravelModel travel;
+  const MatcherParams params;
+  FeatureDictionary dict;
+  std::vector<VacancyFeatures> vfs;
+  for (const VacancyContext& c : shared.contexts) {
+    vfs.push_back(BuildVacancyFeatures(*c.vacancy, *c.employer, *c.site, &dict));
+  }
+  int blocked = 0, fitting = 0, memo_used = 0;
+  for (const Participant& p : inst.participants) {
+    const ParticipantFeatures pf = BuildParticipantFeatures(p, dict);
+    FlexibleStartMemo memo;
+    for (size_t v = 0; v < vfs.size(); ++v) {
+      SCOPED_TRACE(p.id + " x " + shared.contexts[v].vacancy->id);
+      const StaticPart st = CheckStatic(pf, vfs[v], 0.5f, 0.25f, params);
+      const PairNumbers plain = CompletePair(pf, vfs[v], st, travel, params);
+      const PairNumbers fast =
+          CompletePair(pf, vfs[v], st, travel, params, /*score_only=*/false,
+                       /*mode_bounds=*/nullptr, /*stop_when_blocked=*/true, &memo);
+      const PairNumbers memo_only =
+          CompletePair(pf, vfs[v], st, travel, params, /*score_only=*/false,
+                       /*mode_bounds=*/nullptr, /*stop_when_blocked=*/false, &memo);
+      EXPECT_EQ(fast.tier, plain.tier);
+      EXPECT_EQ(memo_only.tier, plain.tier);
+      EXPECT_EQ(memo_only.score, plain.score);
+      EXPECT_EQ(memo_only.accommodations, plain.accommodations);
+      EXPECT_EQ(memo_only.commute_minutes, plain.commute_minutes);
+      if (plain.tier == Tier::kBlocked) {
+        ++blocked;
+        continue;
+      }
+      ++fitting;
+      EXPECT_EQ(fast.score, plain.score);
+      EXPECT_EQ(fast.accommodations, plain.accommodations);
+      EXPECT_EQ(fast.commute_minutes, plain.commute_minutes);
+      EXPECT_EQ(fast.commute_mode, plain.commute_mode);
+      EXPECT_EQ(fast.parts.commute, plain.parts.commute);
+      if ((plain.accommodations & AccommodationBit(Accommodation::kFlexibleStart)) != 0) {
+        ++memo_used;
+      }
+    }
+  }
+  EXPECT_GT(blocked, 0);
+  EXPECT_GT(fitting, 0);
+  EXPECT_GT(memo_used, 0) << "some pairs should rely on a flexible start";
+}
+
+// The service explains a page in one Matcher::RankVacancies call over the page's
+// vacancies: every result, explanation text included, is the one Matcher::Explain
+// gives for the pair alone (the need space and best credits of the page do not change
+// a pair's numbers or words).
+TEST(VacancyCatalog, ExplainingAPageAtOnceGivesExplainPerPair) {
+  SyntheticInstance inst = MakeSyntheticInstance(25, 300, /*seed=*/404);
+  Shared shared(inst);
+  TravelModel travel;
+  Matcher matcher(*inst.credit, travel);
+  VacancyCatalog catalog(*inst.credit);
+  catalog.Upsert(shared.records);
+  auto snap = catalog.snapshot();
+  MatchOptions all;
+  all.limit = 0;
+  all.include_blocked = true;
+  int compared = 0;
+  for (const Participant& p : inst.participants) {
+    for (bool include_blocked : {false, true}) {
+      CatalogFilter f;
+      f.include_blocked = include_blocked;
+      const CatalogPage page = RankVacanciesTop(matcher, p, *snap, f, 20);
+      std::vector<VacancyContext> contexts;
+      for (const CatalogMatch& m : page.best) contexts.push_back(m.entry->context());
+      absl::StatusOr<std::vector<MatchResult>> batch = matcher.RankVacancies(p, contexts, all);
+      ASSERT_TRUE(batch.ok()) << batch.status();
+      ASSERT_EQ(batch->size(), contexts.size());
+      for (size_t i = 0; i < contexts.size(); ++i) {
+        const MatchResult& got = (*batch)[i];
+        // Same order as the page.
+        EXPECT_EQ(got.vacancy_id, contexts[i].vacancy->id);
+        absl::StatusOr<MatchResult> want = matcher.Explain(p, contexts[i]);
+        ASSERT_TRUE(want.ok());
+        SCOPED_TRACE(p.id + " x " + want->vacancy_id);
+        EXPECT_EQ(got.participant_id, want->participant_id);
+        EXPECT_EQ(got.tier, want->tier);
+        EXPECT_EQ(got.score, want->score);
+        EXPECT_EQ(got.parts.skills, want->parts.skills);
+        EXPECT_EQ(got.parts.commute, want->parts.commute);
+        EXPECT_EQ(got.coverage_essential, want->coverage_essential);
+        EXPECT_EQ(got.coverage_optional, want->coverage_optional);
+        EXPECT_EQ(got.commute_mode, want->commute_mode);
+        EXPECT_EQ(got.commute_minutes, want->commute_minutes);
+        EXPECT_EQ(got.accommodations, want->accommodations);
+        ASSERT_EQ(got.items.size(), want->items.size());
+        for (size_t k = 0; k < got.items.size(); ++k) {
+          EXPECT_EQ(got.items[k].criterion, want->items[k].criterion);
+          EXPECT_EQ(got.items[k].status, want->items[k].status);
+          EXPECT_EQ(got.items[k].message, want->items[k].message);
+          EXPECT_EQ(got.items[k].accommodation, want->items[k].accommodation);
+        }
+        ASSERT_EQ(got.credits.size(), want->credits.size());
+        for (size_t k = 0; k < got.credits.size(); ++k) {
+          EXPECT_EQ(got.credits[k].need_uri, want->credits[k].need_uri);
+          EXPECT_EQ(got.credits[k].have_uri, want->credits[k].have_uri);
+          EXPECT_EQ(got.credits[k].have_level, want->credits[k].have_level);
+          EXPECT_EQ(got.credits[k].relation, want->credits[k].relation);
+          EXPECT_EQ(got.credits[k].amount, want->credits[k].amount);
+          EXPECT_EQ(got.credits[k].message, want->credits[k].message);
+        }
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(compared, 100);
+}
+
+// The same for a page of candidates: Matcher::RankParticipants over the page gives
+// each candidate the result Matcher::Explain gives for the pair alone.
+TEST(VacancyCatalog, ExplainingACandidatePageAtOnceGivesExplainPerPair) {
+  SyntheticInstance inst = MakeSyntheticInstance(200, 12, /*seed=*/405);
+  Shared shared(inst);
+  TravelModel travel;
+  Matcher matcher(*inst.credit, travel);
+  std::vector<const Participant*> everyone;
+  for (const Participant& p : inst.participants) everyone.push_back(&p);
+  MatchOptions all;
+  all.limit = 0;
+  all.include_blocked = true;
+  int compared = 0;
+  for (const VacancyContext& c : shared.contexts) {
+    CatalogFilter f;
+    f.include_blocked = true;
+    absl::StatusOr<std::vector<ParticipantMatch>> ranked =
+        RankParticipantsNumeric(matcher, c, everyone, f, 20);
+    ASSERT_TRUE(ranked.ok());
+    std::vector<const Participant*> page;
+    for (size_t i = 0; i < ranked->size() && i < 20; ++i) {
+      page.push_back(everyone[static_cast<size_t>((*ranked)[i].index)]);
+    }
+    absl::StatusOr<std::vector<MatchResult>> batch = matcher.RankParticipants(c, page, all);
+    ASSERT_TRUE(batch.ok()) << batch.status();
+    ASSERT_EQ(batch->size(), page.size());
+    for (size_t i = 0; i < page.size(); ++i) {
+      const MatchResult& got = (*batch)[i];
+      EXPECT_EQ(got.participant_id, page[i]->id);  // the page's order
+      absl::StatusOr<MatchResult> want = matcher.Explain(*page[i], c);
+      ASSERT_TRUE(want.ok());
+      SCOPED_TRACE(want->participant_id + " x " + want->vacancy_id);
+      EXPECT_EQ(got.tier, want->tier);
+      EXPECT_EQ(got.score, want->score);
+      EXPECT_EQ(got.coverage_essential, want->coverage_essential);
+      EXPECT_EQ(got.coverage_optional, want->coverage_optional);
+      EXPECT_EQ(got.commute_minutes, want->commute_minutes);
+      EXPECT_EQ(got.accommodations, want->accommodations);
+      ASSERT_EQ(got.items.size(), want->items.size());
+      for (size_t k = 0; k < got.items.size(); ++k) {
+        EXPECT_EQ(got.items[k].criterion, want->items[k].criterion);
+        EXPECT_EQ(got.items[k].message, want->items[k].message);
+      }
+      ASSERT_EQ(got.credits.size(), want->credits.size());
+      for (size_t k = 0; k < got.credits.size(); ++k) {
+        EXPECT_EQ(got.credits[k].message, want->credits[k].message);
+        EXPECT_EQ(got.credits[k].amount, want->credits[k].amount);
+      }
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 100);
+}
+
+// FlexibleStartMemo stores answers per shift (day, start, end) and answers -1 for an
+// unknown shift.
+TEST(FlexibleStartMemo, StoresPerShift) {
+  FlexibleStartMemo memo;
+  const WeeklySpan monday{Weekday::kMonday, 8 * 60, 16 * 60};
+  const WeeklySpan tuesday{Weekday::kTuesday, 8 * 60, 16 * 60};
+  EXPECT_EQ(memo.Find(monday), -1);
+  memo.Put(monday, true);
+  memo.Put(tuesday, false);
+  EXPECT_EQ(memo.Find(monday), 1);
+  EXPECT_EQ(memo.Find(tuesday), 0);
+  EXPECT_EQ(memo.Find(WeeklySpan{Weekday::kMonday, 8 * 60, 16 * 60 + 15}), -1);
+  // Beyond half its capacity it stores nothing more, and still answers what it has.
+  for (int i = 0; i < FlexibleStartMemo::kCapacity; ++i) {
+    memo.Put(WeeklySpan{Weekday::kSunday, i, i + 60}, i % 2 == 0);
+  }
+  EXPECT_EQ(memo.Find(monday), 1);
+  EXPECT_EQ(memo.Find(tuesday), 0);
+  EXPECT_EQ(memo.Find(WeeklySpan{Weekday::kSunday, 0, 60}), 1);
+  EXPECT_EQ(memo.Find(WeeklySpan{Weekday::kSunday, FlexibleStartMemo::kCapacity - 1,
+                                 FlexibleStartMemo::kCapacity + 59}),
+            -1);
 }
 
 TEST(VacancyCatalog, UpdatesAreIncrementalAndSnapshotsStayIntact) {
