@@ -10,6 +10,9 @@
 // RSS of the server phase. Then the same for RankParticipants (one vacancy against all
 // participants of the caller's organisation).
 //
+// The server's ranking gate (services/match_service.cc) applies as in production;
+// CARVEMATCH_RANKING_SLOTS=0 in the environment runs it without (docs/performance.md).
+//
 // Usage: latency_bench [--vacancies=100000] [--participants=2000] [--rankers=16]
 //                      [--requests=400] [--warmup=40] [--concurrency=1,8] [--seed=7]
 //                      [--include_blocked=0]
