@@ -981,9 +981,10 @@ void Router::RunRoundsImpl() {
                                                 static_cast<int64_t>(target_bound_));
     for (size_t q = 0; q < route_queue_.size(); ++q) {
       const RouteIndex r = route_queue_[q];
-      if (q + 1 < route_queue_.size()) {
-        // The next route's stops and flags from its first marked position.
-        const RouteIndex next = route_queue_[q + 1];
+      if (q + 4 < route_queue_.size()) {
+        // A route four places on in the queue (far enough for the fetches to arrive in
+        // time): its stops and flags from its first marked position.
+        const RouteIndex next = route_queue_[q + 4];
         const internal::RouteSpan& N = L.routes[next];
         const uint32_t at = N.first_route_stop + route_first_pos_[next];
         __builtin_prefetch(L.route_stops + at);
