@@ -159,8 +159,9 @@ absl::StatusOr<v1::CarveRequest> CarveRequestFromFlags(const Flags& flags) {
 
 int ServeCommand(const Args& args) {
   return Run([&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"db", "listen"}, {}));
-    RETURN_IF_ERROR(ExpectPositional(flags, 0, "serve [--db FILE] [--listen HOST:PORT]"));
+    ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"db", "listen", "ranking-slots"}, {}));
+    RETURN_IF_ERROR(
+        ExpectPositional(flags, 0, "serve [--db FILE] [--listen HOST:PORT] [--ranking-slots N]"));
     // Block the stop signals in every thread; one thread waits for them.
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
@@ -172,6 +173,11 @@ int ServeCommand(const Args& args) {
                      Runtime::Open(flags.Get("db", kDefaultDb, "CARVEMATCH_DB"), std::cerr));
     ServerOptions options;
     options.listen = flags.Get("listen", kDefaultServer);
+    // Online rankings computing at once: default the hardware threads, 0 no limit.
+    ASSIGN_OR_RETURN(options.ranking_slots, flags.GetInt("ranking-slots", -1));
+    if (options.ranking_slots < -1) {
+      return absl::InvalidArgumentError("--ranking-slots: a number of slots, 0 for no limit");
+    }
     ASSIGN_OR_RETURN(std::unique_ptr<Server> server, Server::Start(runtime->context(), options));
     std::cerr << "carvematch: serving on port " << server->port() << " (" << options.listen
               << "); stop with Ctrl-C or SIGTERM\n";

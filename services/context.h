@@ -17,6 +17,8 @@
 
 namespace carvematch {
 
+class RankingGate;
+
 struct ServiceContext {
   Repository* repository = nullptr;
   const Taxonomy* taxonomy = nullptr;
@@ -29,6 +31,9 @@ struct ServiceContext {
   // with `matcher` (the exact router), which also gives every explanation. Asked once per
   // call; empty or returning null: one pass with `matcher`.
   std::function<std::shared_ptr<const Matcher>()> bulk_matcher = nullptr;
+  // Admits the online rankings a few at a time (services/ranking_gate.h); null: no gate.
+  // Server::Start sets it from ServerOptions::ranking_slots.
+  RankingGate* ranking_gate = nullptr;
 };
 
 // Brings the index up to date after a committed write of one record. A failure is

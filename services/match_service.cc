@@ -1,14 +1,8 @@
 #include "services/match_service.h"
 
 #include <algorithm>
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <cstdlib>
 #include <limits>
-#include <list>
-#include <mutex>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -21,6 +15,7 @@
 #include "services/candidate_card.h"
 #include "services/convert.h"
 #include "services/grpc_status.h"
+#include "services/ranking_gate.h"
 
 namespace carvematch {
 namespace {
@@ -28,101 +23,6 @@ namespace {
 constexpr int kMaxLimit = 500;
 constexpr char kPageTokenPrefix[] = "rank1:";
 constexpr int64_t kMaxPageEnd = std::numeric_limits<int>::max();
-
-// Lets at most `slots` online rankings compute at once; the others wait their turn in
-// arrival order. A ranking is CPU-bound and does not wait on anything once it runs, so
-// more rankings at once than there are hardware threads only share the cores (and
-// their caches): every call in flight then takes longer, a heavy one (a participant
-// for whom 10 000 vacancies fit) several times its own time. In arrival order, a call
-// waits for the calls before it and then runs at full speed, so the slow tail
-// shortens while the throughput stays the same (docs/performance.md, benchmark 4).
-// Calls waiting here hold a gRPC server thread but no CPU; other methods are not gated.
-class RankingGate {
- public:
-  explicit RankingGate(int slots) : slots_(std::max(1, slots)) {}
-
-  // Waits for a slot; Cancelled / DeadlineExceeded when the call ends while waiting.
-  absl::Status Enter(const grpc::ServerContext& context) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (active_ < slots_ && queue_.empty()) {
-      ++active_;
-      return absl::OkStatus();
-    }
-    Waiter self;
-    auto place = queue_.insert(queue_.end(), &self);
-    while (!self.admitted) {
-      // Wake up now and then to notice a cancelled call or a passed deadline.
-      self.cv.wait_for(lock, std::chrono::milliseconds(50));
-      if (self.admitted) break;
-      absl::Status alive = CheckAlive(context);
-      if (!alive.ok()) {
-        queue_.erase(place);
-        return alive;
-      }
-    }
-    return absl::OkStatus();  // Leave() handed its slot over
-  }
-
-  // Frees the slot of a call that entered: handed to the first waiting call, if any.
-  void Leave() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (queue_.empty()) {
-      --active_;
-      return;
-    }
-    Waiter* next = queue_.front();
-    queue_.pop_front();
-    next->admitted = true;
-    next->cv.notify_one();
-  }
-
- private:
-  struct Waiter {
-    bool admitted = false;  // set by Leave(), under the mutex
-    std::condition_variable cv;
-  };
-  const int slots_;
-  std::mutex mutex_;
-  int active_ = 0;            // calls holding a slot
-  std::list<Waiter*> queue_;  // waiting calls, in arrival order
-};
-
-// How many rankings may compute at once: the environment variable
-// CARVEMATCH_RANKING_SLOTS when it is a number (0: no limit), else the hardware
-// threads (which overstates the cores a container with a CPU quota gets: set it there).
-int RankingSlots() {
-  const char* env = std::getenv("CARVEMATCH_RANKING_SLOTS");
-  int slots = 0;
-  if (env != nullptr && absl::SimpleAtoi(env, &slots) && slots >= 0) {
-    return slots == 0 ? std::numeric_limits<int>::max() : slots;
-  }
-  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-}
-
-// One gate for the process: the cores are shared by every MatchService instance.
-RankingGate& Rankings() {
-  static RankingGate* gate = new RankingGate(RankingSlots());
-  return *gate;
-}
-
-// Holds a slot of the gate for one scope.
-class RankingSlot {
- public:
-  RankingSlot() = default;
-  RankingSlot(const RankingSlot&) = delete;
-  RankingSlot& operator=(const RankingSlot&) = delete;
-  ~RankingSlot() {
-    if (held_) Rankings().Leave();
-  }
-  absl::Status Enter(const grpc::ServerContext& context) {
-    absl::Status entered = Rankings().Enter(context);
-    held_ = entered.ok();
-    return entered;
-  }
-
- private:
-  bool held_ = false;
-};
 
 absl::StatusOr<int> Limit(int requested) {
   if (requested == 0) return 20;
@@ -308,7 +208,7 @@ grpc::Status MatchServiceImpl::RankVacancies(grpc::ServerContext* context,
       open = services_.index->VacancySnapshot();
     }
     RETURN_IF_ERROR(CheckAlive(*context));
-    RankingSlot slot;
+    RankingSlot slot(services_.ranking_gate);
     RETURN_IF_ERROR(slot.Enter(*context));
     // Numbers for every pair that passes the filter (total and paging; only the best
     // up to the page's end are kept), explanations only for the page.
@@ -393,7 +293,7 @@ grpc::Status MatchServiceImpl::RankParticipants(grpc::ServerContext* context,
       eligible.push_back(p.get());
     }
     RETURN_IF_ERROR(CheckAlive(*context));
-    RankingSlot slot;
+    RankingSlot slot(services_.ranking_gate);
     RETURN_IF_ERROR(slot.Enter(*context));
     VacancyContext vacancy_context{&vacancy, &employer, site};
     ASSIGN_OR_RETURN(std::vector<ParticipantMatch> ranked,

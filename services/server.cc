@@ -1,5 +1,7 @@
 #include "services/server.h"
 
+#include <memory>
+
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -10,17 +12,27 @@
 #include "services/employer_service.h"
 #include "services/match_service.h"
 #include "services/participant_service.h"
+#include "services/ranking_gate.h"
 
 namespace carvematch {
 
 struct Server::Impl {
-  explicit Impl(const ServiceContext& services)
-      : participants(services),
-        employers(services),
-        vacancies(services),
-        matches(services),
-        carving(services),
-        assignment(services) {}
+  // The services see `services` with this server's ranking gate.
+  Impl(const ServiceContext& services, int ranking_slots)
+      : gate(ranking_slots > 0 ? std::make_unique<RankingGate>(ranking_slots) : nullptr),
+        context(WithGate(services, gate.get())),
+        participants(context),
+        employers(context),
+        vacancies(context),
+        matches(context),
+        carving(context),
+        assignment(context) {}
+  static ServiceContext WithGate(ServiceContext services, RankingGate* gate) {
+    services.ranking_gate = gate;
+    return services;
+  }
+  std::unique_ptr<RankingGate> gate;
+  ServiceContext context;
   ParticipantServiceImpl participants;
   EmployerServiceImpl employers;
   VacancyServiceImpl vacancies;
@@ -34,7 +46,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServiceContext& serv
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   std::unique_ptr<Server> server(new Server());
-  server->impl_ = std::make_unique<Impl>(services);
+  server->impl_ = std::make_unique<Impl>(services, RankingSlotsFor(options.ranking_slots));
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);

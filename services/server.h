@@ -22,6 +22,10 @@ struct ServerOptions {
   // host:port; loopback by default. Port 0 picks a free port (see Server::port()).
   std::string listen = "127.0.0.1:50051";
   int max_message_bytes = 16 * 1024 * 1024;
+  // Online rankings computing at once (services/ranking_gate.h): negative for the
+  // hardware threads (which overstates the cores a container with a CPU quota gets: set
+  // it there), 0 for no limit.
+  int ranking_slots = -1;
 };
 
 class Server {

@@ -10,8 +10,9 @@
 // RSS of the server phase. Then the same for RankParticipants (one vacancy against all
 // participants of the caller's organisation).
 //
-// The server's ranking gate (services/match_service.cc) applies as in production;
-// CARVEMATCH_RANKING_SLOTS=0 in the environment runs it without (docs/performance.md).
+// The server's ranking gate (services/ranking_gate.h) applies as in production (as many
+// slots as hardware threads); CARVEMATCH_RANKING_SLOTS=N in the environment sets the
+// bench server's ServerOptions::ranking_slots, 0 runs it without (docs/performance.md).
 //
 // Usage: latency_bench [--vacancies=100000] [--participants=2000] [--rankers=16]
 //                      [--requests=400] [--warmup=40] [--concurrency=1,8] [--seed=7]
@@ -309,6 +310,9 @@ int Main(int argc, char** argv) {
   context.index = index.get();
   ServerOptions options;
   options.listen = "127.0.0.1:0";
+  if (const char* slots = std::getenv("CARVEMATCH_RANKING_SLOTS"); slots != nullptr) {
+    options.ranking_slots = std::atoi(slots);
+  }
   auto server_or = Server::Start(context, options);
   if (!server_or.ok()) {
     std::cerr << server_or.status() << "\n";
