@@ -569,8 +569,10 @@ int BulkCommand(const Args& args) {
     while (reader->Read(&message)) {
       if (message.has_progress()) {
         if (bar) {
+          const bool recheck =
+              message.progress().phase() == v1::BulkRankResponse::Progress::RECHECKING;
           DrawProgressBar(message.progress().pairs_done(), message.progress().pairs_total(),
-                          "pairs");
+                          "pairs", recheck ? "re-checking " : "ranking ");
         }
         continue;
       }

@@ -120,6 +120,7 @@ grpc::Status MatchServiceImpl::BulkRank(grpc::ServerContext* context,
       v1::BulkRankResponse message;
       message.mutable_progress()->set_pairs_done(done);
       message.mutable_progress()->set_pairs_total(total);
+      message.mutable_progress()->set_phase(v1::BulkRankResponse::Progress::RANKING);
       return writer->Write(message);
     };
     if (!send_progress(0)) return absl::CancelledError("the client went away");
@@ -155,7 +156,23 @@ grpc::Status MatchServiceImpl::BulkRank(grpc::ServerContext* context,
       recheck.top_k_per_participant = top_k;
       recheck.top_k_per_vacancy = top_k;
       recheck.include_blocked = request->include_blocked();
-      recheck.progress = [&](int64_t, int64_t) { return CheckAlive(*context).ok(); };
+      // Progress of the re-check: after its first site, then every kProgressEveryPairs /
+      // 10 pairs (each costs more than a first-pass pair), and at its end.
+      int64_t next_recheck = 0;
+      recheck.progress = [&](int64_t done, int64_t pairs) {
+        if (!CheckAlive(*context).ok()) return false;
+        if (done < next_recheck && done < pairs) return true;
+        next_recheck = done + kProgressEveryPairs / 10;
+        v1::BulkRankResponse message;
+        message.mutable_progress()->set_pairs_done(done);
+        message.mutable_progress()->set_pairs_total(pairs);
+        message.mutable_progress()->set_phase(v1::BulkRankResponse::Progress::RECHECKING);
+        if (!writer->Write(message)) {
+          client_gone = true;
+          return false;
+        }
+        return true;
+      };
       ranked = RecheckRanking(*services_.matcher, participants, contexts, *ranked, recheck);
     }
     if (absl::IsCancelled(ranked.status())) {

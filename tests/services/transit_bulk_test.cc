@@ -265,7 +265,9 @@ TEST_F(TransitBulkTest, BulkRankReturnsExactTiersAndScoresInOrder) {
   auto reader = matches_->BulkRank(context.get(), request);
   v1::BulkRankResponse message;
   int participant_lists = 0, vacancy_lists = 0, pairs = 0;
+  std::vector<v1::BulkRankResponse::Progress> progress;
   while (reader->Read(&message)) {
+    if (message.has_progress()) progress.push_back(message.progress());
     if (message.has_participant()) {
       ++participant_lists;
       EXPECT_EQ(message.participant().vacancies_size(), 3);
@@ -281,6 +283,17 @@ TEST_F(TransitBulkTest, BulkRankReturnsExactTiersAndScoresInOrder) {
   EXPECT_EQ(participant_lists, 40);
   EXPECT_EQ(vacancy_lists, 24);
   EXPECT_EQ(pairs, (40 + 24) * 3);
+  // Progress: the first pass over all pairs, then the re-check of the proposed pairs up to
+  // its end, and the end of the whole job last.
+  ASSERT_GE(progress.size(), 3u);
+  EXPECT_EQ(progress.front().phase(), v1::BulkRankResponse::Progress::RANKING);
+  EXPECT_EQ(progress.front().pairs_done(), 0);
+  EXPECT_EQ(progress.back().phase(), v1::BulkRankResponse::Progress::RANKING);
+  EXPECT_EQ(progress.back().pairs_done(), 40 * 24);
+  const v1::BulkRankResponse::Progress& recheck_end = progress[progress.size() - 2];
+  EXPECT_EQ(recheck_end.phase(), v1::BulkRankResponse::Progress::RECHECKING);
+  EXPECT_GT(recheck_end.pairs_total(), 0);
+  EXPECT_EQ(recheck_end.pairs_done(), recheck_end.pairs_total());
   // The re-check ran one search per site, shift start or end and leg, not one per pair.
   const commute::AnchoredTransitTravel::Stats stats = anchored_->stats();
   EXPECT_GT(stats.searches, 0u);
